@@ -1,0 +1,195 @@
+package commands
+
+import (
+	"path"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/config"
+)
+
+// Accessory builds the commands for one accessory (a long-lived service such
+// as a database, named `<service>-<name>`, never touched by deploys).
+type Accessory struct {
+	cfg *config.Config
+	acc *config.Accessory
+}
+
+// NewAccessory returns the builder for the named accessory; an unknown name
+// is an error that lists the configured ones.
+func NewAccessory(cfg *config.Config, name string) (Accessory, error) {
+	acc, err := cfg.Accessory(name)
+	if err != nil {
+		return Accessory{}, err
+	}
+	return Accessory{cfg: cfg, acc: acc}, nil
+}
+
+// AccessoryFor wraps an already resolved accessory of cfg.
+func AccessoryFor(cfg *config.Config, acc *config.Accessory) Accessory {
+	return Accessory{cfg: cfg, acc: acc}
+}
+
+// ServiceName is the container name and label value, `<service>-<name>`.
+func (a Accessory) ServiceName() string { return a.acc.ServiceName() }
+
+// Run creates and starts the accessory container. Accessory secrets are
+// resolved now, so a missing one is a *config.KeyError.
+func (a Accessory) Run() (Cmd, error) {
+	env, err := a.acc.EnvArgs()
+	if err != nil {
+		return Cmd{}, err
+	}
+	c := docker("run", "--name", a.ServiceName(), "--detach", "--restart", "unless-stopped").
+		Append(a.cfg.LoggingArgs())
+	if a.acc.HasPort() {
+		c = c.Add("--publish", a.acc.Port())
+	}
+	c = c.Append(wholeRedacted(env), a.acc.VolumeArgs(), a.acc.LabelArgs(), a.acc.OptionArgs()).
+		Add(a.acc.Image())
+	if cmd := a.acc.Cmd(); cmd != "" {
+		c = c.Add(cmd)
+	}
+	return named("accessory.run", c), nil
+}
+
+// Start starts the stopped accessory container.
+func (a Accessory) Start() Cmd {
+	return named("accessory.start", docker("container", "start", a.ServiceName()))
+}
+
+// Stop stops the accessory container.
+func (a Accessory) Stop() Cmd {
+	return named("accessory.stop", docker("container", "stop", a.ServiceName()))
+}
+
+// Info lists the accessory's running container (`accessory details`).
+func (a Accessory) Info() Cmd {
+	return named("accessory.info", docker("ps", "--filter", "label=service="+a.ServiceName()))
+}
+
+// Logs prints the accessory's logs; since, lines and grep are optional.
+func (a Accessory) Logs(since, lines, grep string) Cmd {
+	return named("accessory.logs", pipe(
+		docker("logs", a.ServiceName(), spaced("--since", since), spaced("--tail", lines), "--timestamps", "2>&1"),
+		grepSingle(grep)))
+}
+
+// FollowLogs follows the logs through an interactive ssh session to the
+// accessory's first host (run locally).
+func (a Accessory) FollowLogs(t SSHTarget, grep string) (Cmd, error) {
+	host, err := a.host()
+	if err != nil {
+		return Cmd{}, err
+	}
+	inner := pipe(docker("logs", a.ServiceName(), "--timestamps", "--tail", "10", "--follow", "2>&1"),
+		grepDouble(grep))
+	return named("accessory.follow_logs", overSSH(t, host, inner)), nil
+}
+
+// ExecuteInExistingContainer runs cmd in the running accessory container.
+func (a Accessory) ExecuteInExistingContainer(cmd []string, interactive bool) Cmd {
+	return named("accessory.exec", a.execExisting(cmd, interactive))
+}
+
+func (a Accessory) execExisting(cmd []string, interactive bool) cmdline.Command {
+	c := docker("exec")
+	if interactive {
+		c = c.Add("-it")
+	}
+	return c.Add(a.ServiceName()).Add(cmd...)
+}
+
+// ExecuteInNewContainer runs cmd in a throw-away container of the accessory
+// image with its env and volumes.
+func (a Accessory) ExecuteInNewContainer(cmd []string, interactive bool) (Cmd, error) {
+	c, err := a.execNew(cmd, interactive)
+	return named("accessory.exec", c), err
+}
+
+func (a Accessory) execNew(cmd []string, interactive bool) (cmdline.Command, error) {
+	env, err := a.acc.EnvArgs()
+	if err != nil {
+		return nil, err
+	}
+	c := docker("run")
+	if interactive {
+		c = c.Add("-it")
+	}
+	return c.Add("--rm").Append(wholeRedacted(env), a.acc.VolumeArgs()).
+		Add(a.acc.Image()).Add(cmd...), nil
+}
+
+// ExecuteInExistingContainerOverSSH is the interactive form, run locally.
+func (a Accessory) ExecuteInExistingContainerOverSSH(t SSHTarget, cmd []string) (Cmd, error) {
+	host, err := a.host()
+	if err != nil {
+		return Cmd{}, err
+	}
+	return named("accessory.exec", overSSH(t, host, a.execExisting(cmd, true))), nil
+}
+
+// ExecuteInNewContainerOverSSH is the interactive form, run locally.
+func (a Accessory) ExecuteInNewContainerOverSSH(t SSHTarget, cmd []string) (Cmd, error) {
+	host, err := a.host()
+	if err != nil {
+		return Cmd{}, err
+	}
+	inner, err := a.execNew(cmd, true)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return named("accessory.exec", overSSH(t, host, inner)), nil
+}
+
+// RunOverSSH wraps command words into an interactive ssh session to the
+// accessory's first host.
+func (a Accessory) RunOverSSH(t SSHTarget, command []string) (Cmd, error) {
+	host, err := a.host()
+	if err != nil {
+		return Cmd{}, err
+	}
+	return named("accessory.run_over_ssh", overSSH(t, host, cmdline.New(command...))), nil
+}
+
+func (a Accessory) host() (string, error) {
+	hosts, err := a.acc.Hosts()
+	if err != nil {
+		return "", err
+	}
+	if len(hosts) == 0 {
+		return "", &config.ValidationError{Msg: "Missing host for accessory `" + a.acc.Name + "`"}
+	}
+	return hosts[0], nil
+}
+
+// MakeDirectory creates a `directories` host path (`$PWD/<service>-<name>/…`).
+func (a Accessory) MakeDirectory(dir string) Cmd {
+	return named("accessory.make_directory", cmdline.New("mkdir", "-p", dir))
+}
+
+// MakeDirectoryFor creates the parent directory of an upload target.
+func (a Accessory) MakeDirectoryFor(remoteFile string) Cmd {
+	return named("accessory.make_directory_for", cmdline.New("mkdir", "-p", path.Dir(remoteFile)))
+}
+
+// ChmodUploaded makes an uploaded file world-readable (and executable),
+// as MRSK does after every accessory file upload.
+func (a Accessory) ChmodUploaded(remoteFile string) Cmd {
+	return named("accessory.chmod", cmdline.New("chmod", "755", remoteFile))
+}
+
+// RemoveServiceDirectory deletes the accessory's whole data directory.
+func (a Accessory) RemoveServiceDirectory() Cmd {
+	return named("accessory.remove_service_directory", cmdline.New("rm", "-rf", a.ServiceName()))
+}
+
+// RemoveContainer removes the (stopped) accessory container.
+func (a Accessory) RemoveContainer() Cmd {
+	return named("accessory.remove_container",
+		docker("container", "prune", "--force", "--filter", "label=service="+a.ServiceName()))
+}
+
+// RemoveImage removes the accessory image.
+func (a Accessory) RemoveImage() Cmd {
+	return named("accessory.remove_image", docker("image", "rm", "--force", a.acc.Image()))
+}

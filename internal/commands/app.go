@@ -1,0 +1,320 @@
+package commands
+
+import (
+	"strconv"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/config"
+)
+
+// activeStatuses are the container states MRSK treats as "running".
+var activeStatuses = []string{"running", "restarting"}
+
+// healthStatusFormat makes `docker inspect` print the health status, or the
+// plain state for containers without a health check.
+const healthStatusFormat = `'{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}'`
+
+// healthLogFormat makes `docker inspect` print the health check log as JSON.
+const healthLogFormat = `'{{json .State.Health}}'`
+
+// App builds the commands for the app containers of one role, or role-less
+// commands (app version, app containers, app images) when built with "".
+type App struct {
+	cfg     *config.Config
+	role    string
+	version string
+}
+
+// NewApp returns the builder for role ("" for role-less commands).
+func NewApp(cfg *config.Config, role string) App { return App{cfg: cfg, role: role} }
+
+// AtVersion returns a copy that uses version instead of the configured one
+// wherever MRSK uses config.version (container name, image): `app boot`
+// boots an explicit version or "latest".
+func (a App) AtVersion(version string) App {
+	a.version = version
+	return a
+}
+
+// Version is the version the builder targets.
+func (a App) Version() string {
+	if a.version != "" {
+		return a.version
+	}
+	return a.cfg.Version()
+}
+
+// Role is the role name ("" for role-less commands).
+func (a App) Role() string { return a.role }
+
+func (a App) absoluteImage() string { return a.cfg.Repository() + ":" + a.Version() }
+
+// ContainerName is `<service>[-<role>][-<destination>]-<version>`; version ""
+// means the builder's version.
+func (a App) ContainerName(version string) string {
+	if version == "" {
+		version = a.Version()
+	}
+	name := a.cfg.Service()
+	for _, part := range []string{a.role, a.cfg.Destination(), version} {
+		if part != "" {
+			name += "-" + part
+		}
+	}
+	return name
+}
+
+// roleConfig is the role's configuration; a role-less or unknown role has
+// none, and contributes no env, health check, labels, options or cmd.
+func (a App) roleConfig() *config.Role {
+	if a.role == "" {
+		return nil
+	}
+	return a.cfg.Role(a.role)
+}
+
+// Run creates and starts the role's container. hostname, when given, is
+// the container hostname (`<host>-<12 hex>` in app boot).
+func (a App) Run(hostname string) Cmd { return named("app.run", a.run(hostname)) }
+
+func (a App) run(hostname string) cmdline.Command {
+	name := a.ContainerName("")
+	c := docker("run", "--detach", "--restart", "unless-stopped", "--name", name)
+	if hostname != "" {
+		c = c.Add("--hostname", hostname)
+	}
+	c = c.Add("-e", `MRSK_CONTAINER_NAME="`+name+`"`)
+	r := a.roleConfig()
+	if r != nil {
+		c = c.Append(wholeRedacted(r.EnvArgs()), r.HealthArgs())
+	}
+	c = c.Append(a.cfg.LoggingArgs(), a.cfg.VolumeArgs())
+	if r != nil {
+		c = c.Append(r.LabelArgs(), r.OptionArgs())
+	}
+	c = c.Add(a.absoluteImage())
+	if r != nil && r.Cmd() != "" {
+		c = c.Add(r.Cmd())
+	}
+	return c
+}
+
+// Start starts the (stopped) container of the builder's version.
+func (a App) Start() Cmd { return named("app.start", docker("start", a.ContainerName(""))) }
+
+// StartOrRun restarts an existing container of that exact name, or creates
+// it: what `app boot` executes.
+func (a App) StartOrRun(hostname string) Cmd {
+	return named("app.start_or_run", cmdline.Combine("||",
+		docker("start", a.ContainerName("")), a.run(hostname)))
+}
+
+// Stop stops the container of version, or the newest running container of
+// the role when version is "". stop_wait_time becomes `-t`.
+func (a App) Stop(version string) Cmd {
+	find := a.currentRunningContainerID()
+	if version != "" {
+		find = a.containerIDForVersion(version, false)
+	}
+	stop := docker("stop")
+	if secs, ok := a.cfg.StopWaitTime(); ok {
+		stop = stop.Add("-t", strconv.Itoa(secs))
+	}
+	return named("app.stop", pipe(find, xargs(stop)))
+}
+
+// Status prints the health status (or state) of the container of version.
+func (a App) Status(version string) Cmd {
+	return named("app.status", pipe(a.containerIDForVersion(version, false),
+		xargs(docker("inspect", "--format", healthStatusFormat))))
+}
+
+// Info lists the role's running containers (`app details`).
+func (a App) Info() Cmd {
+	return named("app.info", docker(append([]string{"ps"}, a.filterArgs(nil)...)...))
+}
+
+// Logs prints the newest running container's logs; since, lines and grep
+// are optional ("" to omit).
+func (a App) Logs(since, lines, grep string) Cmd {
+	logs := cmdline.New("xargs", "docker", "logs")
+	if since != "" {
+		logs = logs.Add("--since", since)
+	}
+	if lines != "" {
+		logs = logs.Add("--tail", lines)
+	}
+	logs = logs.Add("2>&1")
+	return named("app.logs", pipe(a.currentRunningContainerID(), logs, grepSingle(grep)))
+}
+
+// FollowLogs follows the newest running container's logs through an
+// interactive ssh session to host (run locally).
+func (a App) FollowLogs(t SSHTarget, host, grep string) Cmd {
+	inner := pipe(a.currentRunningContainerID(),
+		cmdline.New("xargs", "docker", "logs", "--timestamps", "--tail", "10", "--follow", "2>&1"),
+		grepDouble(grep))
+	return named("app.follow_logs", overSSH(t, host, inner))
+}
+
+// ExecuteInExistingContainer runs cmd in the container of the builder's
+// version (`app exec --reuse`).
+func (a App) ExecuteInExistingContainer(cmd []string, interactive bool) Cmd {
+	return named("app.exec", a.execExisting(cmd, interactive))
+}
+
+func (a App) execExisting(cmd []string, interactive bool) cmdline.Command {
+	c := docker("exec")
+	if interactive {
+		c = c.Add("-it")
+	}
+	return c.Add(a.ContainerName("")).Add(cmd...)
+}
+
+// ExecuteInNewContainer runs cmd in a throw-away container of the image
+// with the top-level env and volumes (`app exec`).
+func (a App) ExecuteInNewContainer(cmd []string, interactive bool) Cmd {
+	return named("app.exec", a.execNew(cmd, interactive))
+}
+
+func (a App) execNew(cmd []string, interactive bool) cmdline.Command {
+	c := docker("run")
+	if interactive {
+		c = c.Add("-it")
+	}
+	c = c.Add("--rm").Append(wholeRedacted(a.cfg.EnvArgs()), a.cfg.VolumeArgs())
+	return c.Add(a.absoluteImage()).Add(cmd...)
+}
+
+// ExecuteInExistingContainerOverSSH is the interactive form, run locally.
+func (a App) ExecuteInExistingContainerOverSSH(t SSHTarget, host string, cmd []string) Cmd {
+	return named("app.exec", overSSH(t, host, a.execExisting(cmd, true)))
+}
+
+// ExecuteInNewContainerOverSSH is the interactive form, run locally.
+func (a App) ExecuteInNewContainerOverSSH(t SSHTarget, host string, cmd []string) Cmd {
+	return named("app.exec", overSSH(t, host, a.execNew(cmd, true)))
+}
+
+// RunOverSSH wraps any command words into an interactive ssh session.
+func (a App) RunOverSSH(t SSHTarget, host string, command []string) Cmd {
+	return named("app.run_over_ssh", overSSH(t, host, cmdline.New(command...)))
+}
+
+// CurrentRunningContainerID prints the id of the role's newest running
+// container.
+func (a App) CurrentRunningContainerID() Cmd {
+	return named("app.current_running_container_id", a.currentRunningContainerID())
+}
+
+func (a App) currentRunningContainerID() cmdline.Command {
+	args := append([]string{"ps", "--quiet"}, a.filterArgs(activeStatuses)...)
+	return docker(append(args, "--latest")...)
+}
+
+// ContainerIDFor prints the id of the container with exactly this name.
+func (a App) ContainerIDFor(name string, onlyRunning bool) Cmd {
+	return named("app.container_id_for", containerIDFor(name, onlyRunning))
+}
+
+// ContainerIDForVersion prints the id of the role's container of version.
+func (a App) ContainerIDForVersion(version string, onlyRunning bool) Cmd {
+	return named("app.container_id_for_version", a.containerIDForVersion(version, onlyRunning))
+}
+
+func (a App) containerIDForVersion(version string, onlyRunning bool) cmdline.Command {
+	return containerIDFor(a.ContainerName(version), onlyRunning)
+}
+
+// CurrentRunningVersion prints the version of the newest running container
+// (the text after the last `-` of its name).
+func (a App) CurrentRunningVersion() Cmd {
+	return named("app.current_running_version", a.listVersions([]string{"--latest"}, activeStatuses))
+}
+
+// ListVersions prints the versions of the role's containers, newest first
+// (plain `docker ps`: running ones only). Every line after the first is a
+// stale container.
+func (a App) ListVersions(dockerArgs, statuses []string) Cmd {
+	return named("app.list_versions", a.listVersions(dockerArgs, statuses))
+}
+
+func (a App) listVersions(dockerArgs, statuses []string) cmdline.Command {
+	args := append([]string{"ps"}, a.filterArgs(statuses)...)
+	args = append(append(args, dockerArgs...), "--format", `"{{.Names}}"`)
+	return pipe(docker(args...),
+		cmdline.New("grep", "-oE", `"\-[^-]+$"`),
+		cmdline.New("cut", "-c", "2-"))
+}
+
+// ListContainers lists all containers of the role (`app containers`).
+func (a App) ListContainers() Cmd { return named("app.list_containers", a.listContainers()) }
+
+func (a App) listContainers() cmdline.Command {
+	return docker(append([]string{"container", "ls", "--all"}, a.filterArgs(nil)...)...)
+}
+
+// ListContainerNames prints the names of all containers of the role.
+func (a App) ListContainerNames() Cmd {
+	return named("app.list_container_names", a.listContainers().Add("--format", "'{{ .Names }}'"))
+}
+
+// RemoveContainer removes the role's container of version.
+func (a App) RemoveContainer(version string) Cmd {
+	return named("app.remove_container", pipe(a.containerIDForVersion(version, false),
+		xargs(docker("container", "rm"))))
+}
+
+// RenameContainer renames the role's container of version to the name for
+// newVersion (app boot moves a running same-version container aside).
+func (a App) RenameContainer(version, newVersion string) Cmd {
+	return named("app.rename_container", docker("rename", a.ContainerName(version), a.ContainerName(newVersion)))
+}
+
+// RemoveContainers removes all stopped containers of the role.
+func (a App) RemoveContainers() Cmd {
+	return named("app.remove_containers",
+		docker(append([]string{"container", "prune", "--force"}, a.filterArgs(nil)...)...))
+}
+
+// ListImages lists the local images of the repository (`app images`).
+func (a App) ListImages() Cmd {
+	return named("app.list_images", docker("image", "ls", a.cfg.Repository()))
+}
+
+// RemoveImages removes all images labelled for the service.
+func (a App) RemoveImages() Cmd {
+	return named("app.remove_images",
+		docker(append([]string{"image", "prune", "--all", "--force"}, a.filterArgs(nil)...)...))
+}
+
+// TagCurrentAsLatest points the host-local `latest` tag at the builder's
+// version, which app boot/exec without --version then use.
+func (a App) TagCurrentAsLatest() Cmd {
+	return named("app.tag_current_as_latest", docker("tag", a.absoluteImage(), a.cfg.LatestImage()))
+}
+
+// filterArgs are `--filter label=service=S [--filter label=destination=D]
+// [--filter label=role=R]` plus one `--filter status=X` per status.
+func (a App) filterArgs(statuses []string) []string {
+	args := []string{"--filter", "label=service=" + a.cfg.Service()}
+	if d := a.cfg.Destination(); d != "" {
+		args = append(args, "--filter", "label=destination="+d)
+	}
+	if a.role != "" {
+		args = append(args, "--filter", "label=role="+a.role)
+	}
+	for _, s := range statuses {
+		args = append(args, "--filter", "status="+s)
+	}
+	return args
+}
+
+// ReplacedVersion is the version a running container of the same version is
+// renamed to before app boot replaces it: `<version>_replaced_<16 hex>`. The
+// caller supplies the random hex, keeping the builder pure.
+func ReplacedVersion(version, hex16 string) string { return version + "_replaced_" + hex16 }
+
+// ContainerHostname is the hostname app boot gives a new container:
+// `<host>-<12 hex>`, with caller-supplied random hex.
+func ContainerHostname(host, hex12 string) string { return host + "-" + hex12 }

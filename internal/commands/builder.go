@@ -1,0 +1,182 @@
+package commands
+
+import (
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
+
+// Builder kinds (config.md §4.7), as reported by Builder.Name.
+const (
+	BuilderNative          = "native"
+	BuilderMultiarch       = "multiarch"
+	BuilderNativeRemote    = "native/remote"
+	BuilderMultiarchRemote = "multiarch/remote"
+)
+
+// multiarchPlatforms are the platforms of both multiarch builders.
+const multiarchPlatforms = "linux/amd64,linux/arm64"
+
+// BuilderError is a build that cannot start, e.g. a missing Dockerfile.
+type BuilderError struct{ Msg string }
+
+func (e *BuilderError) Error() string { return e.Msg }
+
+// RubyClass is the exception class MRSK reports for this error
+// (`ERROR (Mrsk::Commands::Builder::Base::BuilderError): Missing Dockerfile`).
+func (e *BuilderError) RubyClass() string { return "Mrsk::Commands::Builder::Base::BuilderError" }
+
+// Builder builds the local image build commands and the host-side pull.
+// Which docker builder is used follows the `builder` section: native
+// (`multiarch: false`), multiarch/remote (local and remote), native/remote
+// (remote only) or the default multiarch buildx builder.
+type Builder struct {
+	cfg *config.Config
+	b   config.Builder
+}
+
+// NewBuilder returns the builder commands for the configured builder kind.
+func NewBuilder(cfg *config.Config) Builder { return Builder{cfg: cfg, b: cfg.Builder()} }
+
+// Name is the builder kind: native, multiarch, native/remote or
+// multiarch/remote.
+func (b Builder) Name() string { return b.b.Kind }
+
+// BuildxName is the local buildx builder's name (mrsk-<service>-<kind>),
+// "" for the native builder which uses plain `docker build`.
+func (b Builder) BuildxName() string {
+	switch b.b.Kind {
+	case BuilderMultiarch:
+		return "mrsk-" + b.cfg.Service() + "-multiarch"
+	case BuilderNativeRemote:
+		return "mrsk-" + b.cfg.Service() + "-native-remote"
+	case BuilderMultiarchRemote:
+		return "mrsk-" + b.cfg.Service() + "-multiarch-remote"
+	}
+	return ""
+}
+
+// Dockerfile is the Dockerfile path, relative to the working directory.
+func (b Builder) Dockerfile() string { return b.b.Dockerfile }
+
+// CheckDockerfile fails with `Missing <dockerfile>` when exists (a local
+// file test, injected to keep builders pure) says it is absent. MRSK runs
+// this check right before building.
+func (b Builder) CheckDockerfile(exists func(path string) bool) error {
+	if !exists(b.b.Dockerfile) {
+		return &BuilderError{Msg: "Missing " + b.b.Dockerfile}
+	}
+	return nil
+}
+
+// BuildOptions are the options shared by every builder: both tags, the
+// service label (pruning relies on it), build args (sensitive), secrets and
+// the Dockerfile.
+func (b Builder) BuildOptions() Cmd { return named("builder.build_options", b.buildOptions()) }
+
+func (b Builder) buildOptions() cmdline.Command {
+	c := cmdline.New("-t", b.cfg.AbsoluteImage(), "-t", b.cfg.LatestImage()).
+		Append(shell.Argumentize("--label", []shell.Pair{{Key: "service", Value: b.cfg.Service()}}, false))
+	if b.b.Args.Len() > 0 {
+		c = c.Append(wholeRedacted(shell.Argumentize("--build-arg", b.b.Args, true)))
+	}
+	for _, s := range b.b.Secrets {
+		c = c.Append(shell.Argumentize("--secret", []shell.Pair{{Key: "id", Value: s}}, false))
+	}
+	return c.Add("--file", b.b.Dockerfile)
+}
+
+// Push builds the image and pushes both tags to the registry.
+func (b Builder) Push() Cmd {
+	if b.b.Kind == BuilderNative {
+		return named("builder.push", and(
+			docker("build").Append(b.buildOptions()).Add(b.b.Context),
+			docker("push", b.cfg.AbsoluteImage()),
+			docker("push", b.cfg.LatestImage())))
+	}
+	platforms := multiarchPlatforms
+	if b.b.Kind == BuilderNativeRemote {
+		platforms = "linux/" + b.b.RemoteArch
+	}
+	return named("builder.push", docker("buildx", "build", "--push", "--platform", platforms,
+		"--builder", b.BuildxName()).Append(b.buildOptions()).Add(b.b.Context))
+}
+
+// Create sets up the buildx builder (and docker contexts for remote
+// builders). Empty for the native builder.
+func (b Builder) Create() Cmd {
+	name := b.BuildxName()
+	var c cmdline.Command
+	switch b.b.Kind {
+	case BuilderMultiarch:
+		c = docker("buildx", "create", "--use", "--name", name)
+	case BuilderNativeRemote:
+		c = cmdline.Chain(
+			b.createContext(b.b.RemoteArch, b.b.RemoteHost),
+			docker("buildx", "create", "--name", name, b.contextName(b.b.RemoteArch), "--platform", "linux/"+b.b.RemoteArch))
+	case BuilderMultiarchRemote:
+		c = and(
+			b.createContext(b.b.LocalArch, b.b.LocalHost),
+			b.createContext(b.b.RemoteArch, b.b.RemoteHost),
+			docker("buildx", "create", "--name", name, b.contextName(b.b.LocalArch), "--platform", "linux/"+b.b.LocalArch),
+			docker("buildx", "create", "--append", "--name", name, b.contextName(b.b.RemoteArch), "--platform", "linux/"+b.b.RemoteArch))
+	}
+	return named("builder.create", c)
+}
+
+// Remove deletes what Create set up. Empty for the native builder.
+func (b Builder) Remove() Cmd {
+	name := b.BuildxName()
+	var c cmdline.Command
+	switch b.b.Kind {
+	case BuilderMultiarch:
+		c = docker("buildx", "rm", name)
+	case BuilderNativeRemote:
+		c = cmdline.Chain(docker("context", "rm", b.contextName(b.b.RemoteArch)), docker("buildx", "rm", name))
+	case BuilderMultiarchRemote:
+		c = and(docker("context", "rm", b.contextName(b.b.LocalArch)),
+			docker("context", "rm", b.contextName(b.b.RemoteArch)),
+			docker("buildx", "rm", name))
+	}
+	return named("builder.remove", c)
+}
+
+// Info lists docker contexts and buildx builders (`build details`). Empty
+// for the native builder.
+func (b Builder) Info() Cmd {
+	var c cmdline.Command
+	switch b.b.Kind {
+	case BuilderMultiarch, BuilderMultiarchRemote:
+		c = and(docker("context", "ls"), docker("buildx", "ls"))
+	case BuilderNativeRemote:
+		c = cmdline.Chain(docker("context", "ls"), docker("buildx", "ls"))
+	}
+	return named("builder.info", c)
+}
+
+// EnsureLocalDependenciesInstalled checks the local docker (and buildx for
+// the buildx builders).
+func (b Builder) EnsureLocalDependenciesInstalled() Cmd {
+	c := docker("--version")
+	if b.b.Kind != BuilderNative {
+		c = and(c, docker("buildx", "version"))
+	}
+	return named("builder.ensure_local_dependencies_installed", c)
+}
+
+// Pull pulls the configured version on an app host.
+func (b Builder) Pull() Cmd { return named("builder.pull", docker("pull", b.cfg.AbsoluteImage())) }
+
+// Clean removes the local copy of the version on an app host, so that the
+// following pull fetches it fresh.
+func (b Builder) Clean() Cmd {
+	return named("builder.clean", docker("image", "rm", "--force", b.cfg.AbsoluteImage()))
+}
+
+func (b Builder) contextName(arch string) string { return b.BuildxName() + "-" + arch }
+
+func (b Builder) createContext(arch, host string) cmdline.Command {
+	return docker("context", "create", b.contextName(arch),
+		"--description", "'"+b.BuildxName()+" "+arch+" native host'",
+		"--docker", "'host="+host+"'")
+}

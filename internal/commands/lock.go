@@ -1,0 +1,78 @@
+package commands
+
+import (
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+)
+
+// LockDir is the deploy lock directory in the SSH user's home on the primary
+// host. It is deliberately not namespaced: MRSK 0.13.2 shares it between all
+// services deployed by the same user to the same host.
+const LockDir = "mrsk_lock"
+
+const lockDetailsFile = LockDir + "/details"
+
+// Lock builds the deploy lock commands. Acquiring relies on mkdir being
+// atomic: it fails with "cannot create directory" when the lock is held.
+type Lock struct {
+	// LockedBy names the holder in the details file; MRSK uses the local
+	// `git config user.name` (empty when unset, "Unknown" without git).
+	LockedBy string
+	// Now is the acquisition time, written in UTC.
+	Now time.Time
+}
+
+// Acquire creates the lock directory and writes the Base64 encoded details.
+func (l Lock) Acquire(message, version string) Cmd {
+	details := LockDetails(l.LockedBy, l.Now, version, message)
+	write := cmdline.New("echo", `"`+Encode64(details)+`"`, ">", lockDetailsFile)
+	return named("lock.acquire", and(cmdline.New("mkdir", LockDir), write))
+}
+
+// Release removes the details file, then the (then empty) directory.
+func (Lock) Release() Cmd {
+	return named("lock.release", and(
+		cmdline.New("rm", lockDetailsFile),
+		cmdline.New("rm", "-r", LockDir)))
+}
+
+// Status fails when there is no lock and prints the decoded details if there
+// is one.
+func (Lock) Status() Cmd {
+	return named("lock.status", and(
+		cmdline.New("stat", LockDir, ">", "/dev/null"),
+		pipe(cmdline.New("cat", lockDetailsFile), cmdline.New("base64", "-d"))))
+}
+
+// LockDetails is the clear text stored (encoded) in the lock details file.
+func LockDetails(lockedBy string, now time.Time, version, message string) string {
+	text := "Locked by: " + lockedBy + " at " + ISO8601(now) + "\n" +
+		"Version: " + version + "\n" +
+		"Message: " + message
+	// MRSK strips the heredoc, which also trims a message's trailing space.
+	return strings.TrimSpace(text)
+}
+
+// Encode64 is Ruby's Base64.encode64 (RFC 2045): standard Base64 with a line
+// break after every 60 output characters and after the last line. Existing
+// lock files written by MRSK look like this, and `base64 -d` reads both.
+func Encode64(s string) string {
+	enc := base64.StdEncoding.EncodeToString([]byte(s))
+	var b strings.Builder
+	for len(enc) > 60 {
+		b.WriteString(enc[:60])
+		b.WriteByte('\n')
+		enc = enc[60:]
+	}
+	if enc != "" {
+		b.WriteString(enc)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// ISO8601 formats a time like Ruby's Time#utc.iso8601: 2023-04-14T17:07:31Z.
+func ISO8601(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }

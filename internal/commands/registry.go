@@ -1,0 +1,38 @@
+package commands
+
+import (
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/config"
+)
+
+// Registry builds `docker login` / `docker logout`.
+type Registry struct {
+	cfg *config.Config
+}
+
+// NewRegistry returns the registry builder.
+func NewRegistry(cfg *config.Config) Registry { return Registry{cfg: cfg} }
+
+// Login logs in to the registry (Docker Hub without a server). Credentials
+// given as [ENV_NAME] are read now: a missing variable is a
+// *config.KeyError. Both are sensitive words.
+func (r Registry) Login() (Cmd, error) {
+	reg := r.cfg.Registry()
+	user, err := reg.Username()
+	if err != nil {
+		return Cmd{}, err
+	}
+	pass, err := reg.Password()
+	if err != nil {
+		return Cmd{}, err
+	}
+	c := docker("login", reg.Server)
+	c = append(c.Add("-u"), cmdline.Secret(user))
+	c = append(c.Add("-p"), cmdline.Secret(pass))
+	return named("registry.login", c), nil
+}
+
+// Logout removes the stored registry credentials.
+func (r Registry) Logout() Cmd {
+	return named("registry.logout", docker("logout", r.cfg.Registry().Server))
+}

@@ -1,0 +1,88 @@
+package commands
+
+import (
+	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
+
+// TraefikContainer is the fixed name of the Traefik container: one per host,
+// shared by every service deployed there.
+const TraefikContainer = "traefik"
+
+// traefikImageFilter identifies Traefik containers and images for removal
+// by the label the official image carries.
+const traefikImageFilter = "label=org.opencontainers.image.title=Traefik"
+
+// Traefik builds the commands for the Traefik container.
+type Traefik struct {
+	cfg *config.Config
+}
+
+// NewTraefik returns the Traefik builder.
+func NewTraefik(cfg *config.Config) Traefik { return Traefik{cfg: cfg} }
+
+// Run creates and starts Traefik with the docker provider. Traefik secrets
+// are resolved now, so a missing one is a *config.KeyError.
+func (t Traefik) Run() (Cmd, error) {
+	tc := t.cfg.Traefik()
+	env, err := tc.EnvArgs()
+	if err != nil {
+		return Cmd{}, err
+	}
+	c := docker("run", "--name", TraefikContainer, "--detach", "--restart", "unless-stopped",
+		"--publish", tc.HostPort+":80",
+		"--volume", "/var/run/docker.sock:/var/run/docker.sock").
+		Append(wholeRedacted(env), t.cfg.LoggingArgs())
+	if tc.Labels.Len() > 0 {
+		c = c.Append(shell.Argumentize("--label", tc.Labels, false))
+	}
+	if tc.Options.Len() > 0 {
+		c = c.Append(shell.Optionize(tc.Options, ""))
+	}
+	c = c.Add(tc.Image, "--providers.docker", "--log.level=DEBUG")
+	if tc.Args.Len() > 0 {
+		c = c.Append(shell.Optionize(tc.Args, "="))
+	}
+	return named("traefik.run", c), nil
+}
+
+// Start starts the stopped Traefik container.
+func (t Traefik) Start() Cmd {
+	return named("traefik.start", docker("container", "start", TraefikContainer))
+}
+
+// Stop stops the Traefik container.
+func (t Traefik) Stop() Cmd {
+	return named("traefik.stop", docker("container", "stop", TraefikContainer))
+}
+
+// Info lists the Traefik container (`traefik details`).
+func (t Traefik) Info() Cmd {
+	return named("traefik.info", docker("ps", "--filter", "name=^"+TraefikContainer+"$"))
+}
+
+// Logs prints Traefik's logs; since, lines and grep are optional.
+func (t Traefik) Logs(since, lines, grep string) Cmd {
+	return named("traefik.logs", pipe(
+		docker("logs", TraefikContainer, spaced("--since", since), spaced("--tail", lines), "--timestamps", "2>&1"),
+		grepSingle(grep)))
+}
+
+// FollowLogs follows Traefik's logs through an interactive ssh session.
+func (t Traefik) FollowLogs(target SSHTarget, host, grep string) Cmd {
+	inner := pipe(docker("logs", TraefikContainer, "--timestamps", "--tail", "10", "--follow", "2>&1"),
+		grepDouble(grep))
+	return named("traefik.follow_logs", overSSH(target, host, inner))
+}
+
+// RemoveContainer removes stopped Traefik containers (by image label).
+func (t Traefik) RemoveContainer() Cmd {
+	return named("traefik.remove_container",
+		docker("container", "prune", "--force", "--filter", traefikImageFilter))
+}
+
+// RemoveImage removes Traefik images (by image label).
+func (t Traefik) RemoveImage() Cmd {
+	return named("traefik.remove_image",
+		docker("image", "prune", "--all", "--force", "--filter", traefikImageFilter))
+}
