@@ -1,0 +1,290 @@
+package config
+
+import (
+	"strings"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
+
+// Registry is the `registry` section. Username and password are resolved
+// at use time (config.md §4.3).
+type Registry struct {
+	Server string
+	raw    *OMap
+	lookup func(string) (string, bool)
+}
+
+// Registry returns the registry settings.
+func (c *Config) Registry() Registry {
+	m := c.raw.Map("registry")
+	return Registry{Server: m.Str("server"), raw: m, lookup: c.Getenv}
+}
+
+// Username is the registry user: a string is literal, a list names an
+// environment variable (missing → *KeyError).
+func (r Registry) Username() (string, error) { return r.credential("username") }
+
+// Password is like Username for the password.
+func (r Registry) Password() (string, error) { return r.credential("password") }
+
+func (r Registry) credential(key string) (string, error) {
+	switch v := r.raw.Value(key).(type) {
+	case []any:
+		if len(v) == 0 {
+			return "", nil
+		}
+		name := shell.ToS(v[0])
+		val, ok := r.lookup(name)
+		if !ok {
+			return "", &KeyError{Key: name}
+		}
+		return val, nil
+	default:
+		return shell.ToS(v), nil
+	}
+}
+
+// Healthcheck is the top-level healthcheck with defaults (config.md §4.11).
+type Healthcheck struct {
+	Path        string
+	Port        string
+	MaxAttempts int
+	Interval    string // "" when unset
+	Cmd         string // "" when unset
+	// Raw is the merged map: {path: "/up", port: 3000, max_attempts: 7} +
+	// the user's keys, in that order.
+	Raw *OMap
+}
+
+// Healthcheck returns the top-level healthcheck settings.
+func (c *Config) Healthcheck() Healthcheck {
+	d := NewOMap()
+	d.Set("path", "/up")
+	d.Set("port", 3000)
+	d.Set("max_attempts", 7)
+	m := d.Merge(c.raw.Map("healthcheck"))
+	return Healthcheck{
+		Path:        m.Str("path"),
+		Port:        m.Str("port"),
+		MaxAttempts: toInt(m.Value("max_attempts")),
+		Interval:    m.Str("interval"),
+		Cmd:         m.Str("cmd"),
+		Raw:         m,
+	}
+}
+
+// HTTPCheck is the curl command checking Path on Port, or Cmd when set.
+func (h Healthcheck) HTTPCheck() string {
+	if h.Cmd != "" {
+		return h.Cmd
+	}
+	return httpHealthCheck(h.Raw.Value("port"), h.Raw.Value("path"))
+}
+
+// BootStrategy is what MRSK 0.13.2's commander computes (vectors
+// commander.boot_strategy): Limit is the configured number or the
+// percentage of all hosts rounded down (may be 0); Wait is nil when unset.
+type BootStrategy struct {
+	Groups bool // false: all hosts at once
+	Limit  int
+	Wait   any
+}
+
+// BootStrategy returns the raw 0.13.2 boot strategy.
+func (c *Config) BootStrategy() BootStrategy {
+	boot := c.raw.Map("boot")
+	limit := boot.Value("limit")
+	if shell.Blank(limit) {
+		return BootStrategy{}
+	}
+	n := 0
+	if s := shell.ToS(limit); strings.HasSuffix(s, "%") {
+		n = len(c.AllHosts()) * toInt(s) / 100
+	} else {
+		n = toInt(limit)
+	}
+	return BootStrategy{Groups: true, Limit: n, Wait: boot.Value("wait")}
+}
+
+// Boot is the effective boot plan: GroupSize hosts at a time (0 = all at
+// once), sleeping Wait seconds after each group.
+type Boot struct {
+	GroupSize int
+	Wait      int
+}
+
+// Boot returns the effective boot plan. Unlike 0.13.2, which crashes on a
+// zero group size (e.g. 10% of 4 hosts), the group size is clamped to 1.
+// A limit without wait waits 2 seconds.
+func (c *Config) Boot() Boot {
+	s := c.BootStrategy()
+	if !s.Groups {
+		return Boot{}
+	}
+	b := Boot{GroupSize: s.Limit, Wait: 2}
+	if b.GroupSize < 1 {
+		b.GroupSize = 1
+	}
+	if s.Wait != nil {
+		b.Wait = toInt(s.Wait)
+	}
+	return b
+}
+
+// SSH is the `ssh` section (config.md §4.8).
+type SSH struct {
+	User string // default root
+	// Proxy is the jump host as user@host ("" for none).
+	Proxy string
+	// ProxyCommand is used only when Proxy is empty.
+	ProxyCommand string
+	// StrictHostKeyChecking (mrsk extension `ssh.strict_host_key_checking`):
+	// true rejects unknown host keys; false (default) accepts new keys.
+	// Changed keys are always rejected.
+	StrictHostKeyChecking bool
+}
+
+// SSH returns the SSH settings.
+func (c *Config) SSH() SSH {
+	m := c.raw.Map("ssh")
+	s := SSH{User: "root"}
+	if u := m.Value("user"); truthy(u) {
+		s.User = shell.ToS(u)
+	}
+	if p := m.Value("proxy"); truthy(p) {
+		s.Proxy = shell.ToS(p)
+		if !strings.Contains(s.Proxy, "@") {
+			s.Proxy = "root@" + s.Proxy
+		}
+	} else if pc := m.Value("proxy_command"); truthy(pc) {
+		s.ProxyCommand = shell.ToS(pc)
+	}
+	s.StrictHostKeyChecking = m.Value("strict_host_key_checking") == true
+	return s
+}
+
+// SSHOptions is MRSK's ssh_options hash (as shown by `mrsk config`).
+func (c *Config) SSHOptions() *OMap {
+	s := c.SSH()
+	m := NewOMap()
+	m.Set("user", s.User)
+	switch {
+	case s.Proxy != "":
+		p := NewOMap()
+		p.Set("jump_proxies", s.Proxy)
+		m.Set("proxy", p)
+	case s.ProxyCommand != "":
+		p := NewOMap()
+		p.Set("command_line_template", s.ProxyCommand)
+		m.Set("proxy", p)
+	}
+	m.Set("auth_methods", []any{"publickey"})
+	return m
+}
+
+// Traefik is the `traefik` section (config.md §4.10).
+type Traefik struct {
+	Image    string // default traefik:v2.9
+	HostPort string // default 80
+	Args     *OMap
+	Labels   *OMap
+	Options  *OMap
+	Env      *OMap
+	lookup   func(string) (string, bool)
+}
+
+// Traefik returns the Traefik settings.
+func (c *Config) Traefik() Traefik {
+	m := c.raw.Map("traefik")
+	t := Traefik{
+		Image:    "traefik:v2.9",
+		HostPort: "80",
+		Args:     m.Map("args"),
+		Labels:   m.Map("labels"),
+		Options:  m.Map("options"),
+		Env:      m.Map("env"),
+		lookup:   c.Getenv,
+	}
+	if m.Has("image") {
+		t.Image = m.Str("image")
+	}
+	if v := m.Value("host_port"); truthy(v) {
+		t.HostPort = shell.ToS(v)
+	}
+	return t
+}
+
+// EnvArgs renders the Traefik env; secrets are resolved now (*KeyError).
+func (t Traefik) EnvArgs() (cmdline.Command, error) {
+	env := t.Env
+	if env == nil {
+		env = NewOMap()
+	}
+	return envArgs(env, t.lookup)
+}
+
+// Builder is the `builder` section (config.md §4.7).
+type Builder struct {
+	// Kind is "native", "multiarch/remote", "native/remote" or "multiarch".
+	Kind       string
+	LocalArch  string
+	LocalHost  string
+	RemoteArch string
+	RemoteHost string
+	Args       *OMap    // build args (sensitive), nil when none
+	Secrets    []string // secret names
+	Dockerfile string   // default Dockerfile
+	Context    string   // default "."
+	Raw        *OMap    // nil when there is no builder section
+}
+
+// Builder returns the builder settings.
+func (c *Config) Builder() Builder {
+	m := c.raw.Map("builder")
+	b := Builder{
+		Args:       m.Map("args"),
+		Secrets:    stringList(m.Value("secrets")),
+		Dockerfile: "Dockerfile",
+		Context:    ".",
+		Raw:        m,
+	}
+	if v := m.Value("dockerfile"); truthy(v) {
+		b.Dockerfile = shell.ToS(v)
+	}
+	if v := m.Value("context"); truthy(v) {
+		b.Context = shell.ToS(v)
+	}
+	local, remote := m.Map("local"), m.Map("remote")
+	b.LocalArch, b.LocalHost = local.Str("arch"), local.Str("host")
+	b.RemoteArch, b.RemoteHost = remote.Str("arch"), remote.Str("host")
+	switch {
+	case m.Value("multiarch") == false:
+		b.Kind = "native"
+	case truthy(m.Value("local")) && truthy(m.Value("remote")):
+		b.Kind = "multiarch/remote"
+	case truthy(m.Value("remote")):
+		b.Kind = "native/remote"
+	default:
+		b.Kind = "multiarch"
+	}
+	return b
+}
+
+// BootGroups splits hosts into the groups `app boot` runs one after the
+// other (one group with every host when no limit is set).
+func (c *Config) BootGroups(hosts []string) [][]string {
+	size := c.Boot().GroupSize
+	if size <= 0 || size >= len(hosts) {
+		if len(hosts) == 0 {
+			return nil
+		}
+		return [][]string{append([]string(nil), hosts...)}
+	}
+	var groups [][]string
+	for i := 0; i < len(hosts); i += size {
+		end := min(i+size, len(hosts))
+		groups = append(groups, append([]string(nil), hosts[i:end]...))
+	}
+	return groups
+}

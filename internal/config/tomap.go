@@ -1,0 +1,120 @@
+package config
+
+import (
+	"sort"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
+
+// ToMap is MRSK's Configuration#to_h, printed by `mrsk config`: roles,
+// hosts, primary_host, version, repository, absolute_image,
+// service_with_version, env_args, volume_args, ssh_options, builder,
+// accessories, logging, healthcheck (nil values omitted). Commands become
+// word lists; with redact, secret env words read `NAME=[REDACTED]`.
+func (c *Config) ToMap(redact bool) *OMap {
+	m := NewOMap()
+	m.Set("roles", strAny(c.RoleNames()))
+	m.Set("hosts", strAny(c.AllHosts()))
+	if p := c.PrimaryWebHost(); p != "" {
+		m.Set("primary_host", p)
+	}
+	if v, err := c.ResolveVersion(); err == nil {
+		m.Set("version", v)
+	}
+	m.Set("repository", c.Repository())
+	m.Set("absolute_image", c.AbsoluteImage())
+	m.Set("service_with_version", c.ServiceWithVersion())
+	m.Set("env_args", wordsAny(c.EnvArgs(), redact))
+	m.Set("volume_args", wordsAny(c.VolumeArgs(), redact))
+	m.Set("ssh_options", c.SSHOptions())
+	if b := c.raw.Value("builder"); b != nil {
+		m.Set("builder", cloneValue(b))
+	}
+	if a := c.raw.Value("accessories"); a != nil {
+		m.Set("accessories", cloneValue(a))
+	}
+	m.Set("logging", wordsAny(c.LoggingArgs(), redact))
+	m.Set("healthcheck", c.Healthcheck().Raw)
+	return m
+}
+
+func strAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, e := range s {
+		out[i] = e
+	}
+	return out
+}
+
+// wordsAny lists a command's words; redacted sensitive words show their
+// Shown form (NAME=[REDACTED]) or [REDACTED].
+func wordsAny(cmd cmdline.Command, redact bool) []any {
+	out := make([]any, len(cmd))
+	for i, w := range cmd {
+		out[i] = w.Text
+		if redact && w.Sensitive {
+			if w.Shown != "" {
+				out[i] = w.Shown
+			} else {
+				out[i] = cmdline.Redacted
+			}
+		}
+	}
+	return out
+}
+
+// SecretValues lists every configured secret value that resolves: env
+// secrets (top-level, roles, accessories, Traefik), registry credentials
+// read from the environment, and build args. The executor scrubs them from
+// anything it shows.
+func (c *Config) SecretValues() []string {
+	set := map[string]bool{}
+	add := func(vals ...string) {
+		for _, v := range vals {
+			if v != "" {
+				set[v] = true
+			}
+		}
+	}
+	add(secretValues(c.topEnv(), c.Getenv)...)
+	for _, r := range c.roles {
+		add(secretValues(r.Env(), c.Getenv)...)
+	}
+	for _, a := range c.Accessories() {
+		add(secretValues(a.Env(), c.Getenv)...)
+	}
+	if env := c.Traefik().Env; env != nil {
+		add(secretValues(env, c.Getenv)...)
+	}
+	reg := c.Registry()
+	if u, err := reg.Username(); err == nil {
+		add(u)
+	}
+	if p, err := reg.Password(); err == nil {
+		add(p)
+	}
+	for _, p := range c.Builder().Args.Pairs() {
+		add(toSecretString(p.Value))
+	}
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	// Longest first, so a redactor replacing in order never leaves a
+	// suffix of a longer secret behind.
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func toSecretString(v any) string {
+	if v == nil {
+		return ""
+	}
+	return shell.ToS(v)
+}
