@@ -1,6 +1,12 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mrsk-go/mrsk/internal/flow"
+)
 
 // logsOptions are shared by `app logs`, `accessory logs` and `traefik logs`.
 type logsOptions struct {
@@ -37,13 +43,17 @@ func appCommand(a *App) *cobra.Command {
 	execCmd := leaf("exec", "Execute a custom command on servers (use --help to show options)", argSpec{min: 1, max: -1, usage: "CMD"}, a.pending)
 	exec.register(execCmd)
 	commandTail(execCmd)
-	staleCmd := leaf("stale_containers", "Detect app stale containers", noArgs(), a.pending)
+	staleCmd := leaf("stale_containers", "Detect app stale containers", noArgs(),
+		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error {
+			return s.AppStaleContainers(ctx, stale.stop)
+		}))
 	staleCmd.Flags().BoolVarP(&stale.stop, "stop", "s", false, "Stop the stale containers found")
 	logsCmd := leaf("logs", "Show log lines from app on servers (use --help to show options)", noArgs(), a.pending)
 	logs.register(logsCmd)
 
 	return group("app", "Manage application", nil,
-		leaf("boot", "Boot app on servers (or reboot app if already running)", noArgs(), a.pending),
+		leaf("boot", "Boot app on servers (or reboot app if already running)", noArgs(),
+			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppBoot(ctx, a.Opts.Version) })),
 		leaf("start", "Start existing app container on servers", noArgs(), a.pending),
 		leaf("stop", "Stop app container on servers", noArgs(), a.pending),
 		leaf("details", "Show details about app containers", noArgs(), a.pending),

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/flow"
 	"github.com/mrsk-go/mrsk/internal/remote"
 )
 
@@ -29,7 +30,7 @@ func serverCommand(a *App) *cobra.Command {
 	commandTail(execCmd)
 
 	return group("server", "Bootstrap servers with Docker and run commands on them", nil,
-		leaf("bootstrap", "Set up Docker to run MRSK apps", noArgs(), a.pending),
+		leaf("bootstrap", "Set up Docker to run MRSK apps", noArgs(), a.wired((*flow.Session).ServerBootstrap)),
 		execCmd,
 	)
 }

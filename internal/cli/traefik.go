@@ -1,6 +1,10 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/mrsk-go/mrsk/internal/flow"
+)
 
 // traefikCommand is `mrsk traefik …`.
 func traefikCommand(a *App) *cobra.Command {
@@ -9,7 +13,7 @@ func traefikCommand(a *App) *cobra.Command {
 	logs.register(logsCmd)
 
 	return group("traefik", "Manage Traefik load balancer", nil,
-		leaf("boot", "Boot Traefik on servers", noArgs(), a.pending),
+		leaf("boot", "Boot Traefik on servers", noArgs(), a.wired((*flow.Session).TraefikBoot)),
 		leaf("reboot", "Reboot Traefik on servers (stop container, remove container, start new container)", noArgs(), a.pending),
 		leaf("start", "Start existing Traefik container on servers", noArgs(), a.pending),
 		leaf("stop", "Stop existing Traefik container on servers", noArgs(), a.pending),

@@ -1,0 +1,173 @@
+package flow
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/commands"
+)
+
+// autoLockMessage is the message of locks taken by LOCK commands.
+const autoLockMessage = "Automatic deploy lock"
+
+// releaseTimeout bounds releasing the lock after a failure or interrupt,
+// when the command's own context may already be cancelled.
+const releaseTimeout = 30 * time.Second
+
+// withLock runs body inside the deploy lock (cli.md §2.2). A nested call
+// just runs body. The lock is released afterwards, also on failure, unless
+// the failure happened while app boot had set the hold flag.
+func (s *Session) withLock(ctx context.Context, body func(ctx context.Context) error) (err error) {
+	if s.LockHeld() {
+		return body(ctx)
+	}
+	if err := s.runHook(ctx, "pre-connect"); err != nil {
+		return err
+	}
+	if err := s.acquireLock(ctx, autoLockMessage); err != nil {
+		return err
+	}
+	s.setLock(true, false)
+	defer func() {
+		s.mu.Lock()
+		hold := s.holdLock
+		s.mu.Unlock()
+		if err != nil && hold {
+			s.Out.Error("  Deploy lock was not released")
+			s.Out.Error("  (inspect the failure, then run `mrsk lock release` to let deploys continue)")
+			return
+		}
+		s.setLock(false, false)
+		// Release even when ctx was cancelled (Ctrl-C): leaving a stale
+		// lock behind would block the next deploy.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+		defer cancel()
+		if rerr := s.releaseLock(rctx); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	return body(ctx)
+}
+
+// LockHeld reports whether this session holds the deploy lock.
+func (s *Session) LockHeld() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lockHeld
+}
+
+func (s *Session) setLock(held, hold bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lockHeld, s.holdLock = held, hold
+}
+
+// holdLockOnError marks the start (true) or successful end (false) of a
+// section whose failure keeps the lock (app boot).
+func (s *Session) holdLockOnError(hold bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdLock = hold
+}
+
+func (s *Session) lockCmds() commands.Lock {
+	return commands.Lock{LockedBy: s.GitUser, Now: s.Now()}
+}
+
+// acquireLock takes the lock on the primary host. A held lock is reported
+// with its details and fails with *LockError.
+func (s *Session) acquireLock(ctx context.Context, message string) error {
+	host, err := s.primary()
+	if err != nil {
+		return err
+	}
+	version, err := s.version()
+	if err != nil {
+		return err
+	}
+	s.Out.Say("Acquiring the deploy lock...")
+	_, err = s.Exec.Run(ctx, host, s.lockCmds().Acquire(message, version).Command, true)
+	if err == nil {
+		return nil
+	}
+	if !strings.Contains(err.Error(), "cannot create directory") {
+		return err
+	}
+	details, serr := s.capture(ctx, host, s.lockCmds().Status())
+	if serr == nil && details != "" {
+		s.Out.Say("%s", details)
+	}
+	return &LockError{Host: host, Details: details}
+}
+
+func (s *Session) releaseLock(ctx context.Context) error {
+	host, err := s.primary()
+	if err != nil {
+		return err
+	}
+	s.Out.Say("Releasing the deploy lock...")
+	_, err = s.Exec.Run(ctx, host, s.lockCmds().Release().Command, true)
+	return err
+}
+
+// LockStatus prints who holds the lock, or that there is none.
+func (s *Session) LockStatus(ctx context.Context) error {
+	host, err := s.primary()
+	if err != nil {
+		return err
+	}
+	out, err := s.capture(ctx, host, s.lockCmds().Status())
+	if err != nil {
+		if strings.Contains(err.Error(), "No such file or directory") {
+			s.Out.Say("There is no deploy lock")
+			return nil
+		}
+		return err
+	}
+	s.Out.Say("%s", out)
+	return nil
+}
+
+// LockAcquire takes the lock with a message (`mrsk lock acquire -m`). The
+// session does not count as holding it: the lock outlives the command.
+func (s *Session) LockAcquire(ctx context.Context, message string) error {
+	host, err := s.primary()
+	if err != nil {
+		return err
+	}
+	version, err := s.version()
+	if err != nil {
+		return err
+	}
+	_, err = s.Exec.Run(ctx, host, s.lockCmds().Acquire(message, version).Command, true)
+	if err != nil {
+		if !strings.Contains(err.Error(), "cannot create directory") {
+			return err
+		}
+		details, serr := s.capture(ctx, host, s.lockCmds().Status())
+		if serr == nil && details != "" {
+			s.Out.Say("%s", details)
+		}
+		return &LockError{Host: host, Details: details}
+	}
+	s.Out.Say("Acquired the deploy lock")
+	return nil
+}
+
+// LockRelease removes the lock whoever took it.
+func (s *Session) LockRelease(ctx context.Context) error {
+	host, err := s.primary()
+	if err != nil {
+		return err
+	}
+	if _, err := s.Exec.Run(ctx, host, s.lockCmds().Release().Command, true); err != nil {
+		if strings.Contains(err.Error(), "No such file or directory") {
+			s.Out.Say("There is no deploy lock")
+			return nil
+		}
+		return err
+	}
+	s.Out.Say("Released the deploy lock")
+	return nil
+}

@@ -1,0 +1,34 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+)
+
+// Step is one named phase of a flow. Where says which hosts it touches
+// ("primary", "app hosts", "local", …) for -v logging and plans.
+type Step struct {
+	Name  string
+	Where string
+	Run   func(ctx context.Context) error
+}
+
+// runSteps runs steps in order, stopping at the first failure.
+func (s *Session) runSteps(ctx context.Context, steps []Step) error {
+	for _, st := range steps {
+		s.Out.Debug("step %s (%s)", st.Name, st.Where)
+		if err := st.Run(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Plan renders steps as numbered lines for a dry run.
+func Plan(steps []Step) []string {
+	out := make([]string, len(steps))
+	for i, st := range steps {
+		out[i] = fmt.Sprintf("%2d. %s [%s]", i+1, st.Name, st.Where)
+	}
+	return out
+}
