@@ -1,0 +1,253 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Target is one place the load goes to: each request picks the targets in turn.
+type Target struct {
+	Name string // shown in records and summaries, e.g. "vm1" or "lb"
+	URL  string // full URL, e.g. http://10.89.0.10/
+}
+
+// Config shapes a load run. Zero values get the defaults noted.
+type Config struct {
+	Targets   []Target
+	Rate      float64       // requests per second, all workers together (default 250)
+	KeepAlive int           // workers that reuse one connection (default 3)
+	Fresh     int           // workers that open a new connection per request (default 2)
+	Timeout   time.Duration // per request (default 5s)
+	// FreshInFlight bounds the requests one fresh-connection worker has open at once
+	// (default 16). Fresh workers do not wait for an answer before sending the next request
+	// (open loop), so a request hanging on a vanished container does not silence the stream:
+	// the requests behind it still go out on time and are counted.
+	FreshInFlight int
+	MaxDuration   time.Duration // the run stops by itself after this, Stop or not (default 10m)
+}
+
+func (c *Config) defaults() error {
+	if len(c.Targets) == 0 {
+		return errors.New("load: Config.Targets is empty; give at least one URL")
+	}
+	if c.Rate == 0 {
+		c.Rate = 250
+	}
+	if c.Rate < 0 || c.Rate > 20000 {
+		return fmt.Errorf("load: Config.Rate %v: want 1..20000 requests per second", c.Rate)
+	}
+	if c.KeepAlive == 0 && c.Fresh == 0 {
+		c.KeepAlive, c.Fresh = 3, 2
+	}
+	if c.KeepAlive < 0 || c.Fresh < 0 {
+		return fmt.Errorf("load: negative worker count (KeepAlive %d, Fresh %d)", c.KeepAlive, c.Fresh)
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 5 * time.Second
+	}
+	if c.FreshInFlight <= 0 {
+		c.FreshInFlight = 16
+	}
+	if c.MaxDuration == 0 {
+		c.MaxDuration = 10 * time.Minute
+	}
+	return nil
+}
+
+// Mark is a named point in time of a run ("switch-start", "deploy-done"...), so summaries
+// can be cut into windows afterwards.
+type Mark struct {
+	Name string
+	At   time.Time
+}
+
+// Run is a load run in progress. Start it, Mark the interesting moments, Stop it.
+type Run struct {
+	cfg    Config
+	start  time.Time
+	cancel context.CancelFunc
+	done   chan struct{} // closed when scheduler and workers have finished
+
+	mu      sync.Mutex
+	records []Record
+	marks   []Mark
+}
+
+// Start begins sending at once. The schedule is fixed in advance (request i is due at
+// start + i/Rate) so a slow answer delays only that worker's queue, never the rate itself:
+// lateness is recorded per request instead of silently lowering the load.
+func Start(cfg Config) (*Run, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.MaxDuration)
+	r := &Run{cfg: cfg, start: time.Now(), cancel: cancel, done: make(chan struct{})}
+	n := cfg.KeepAlive + cfg.Fresh
+	queues := make([]chan job, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		// a second of backlog per worker: beyond that the scheduler waits and lateness grows
+		queues[w] = make(chan job, int(cfg.Rate)/n+1)
+		keep := w < cfg.KeepAlive
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.worker(ctx, w, keep, queues[w])
+		}()
+	}
+	go func() {
+		r.schedule(ctx, queues)
+		wg.Wait()
+		close(r.done)
+	}()
+	return r, nil
+}
+
+type job struct {
+	due    time.Time
+	target Target
+}
+
+func (r *Run) schedule(ctx context.Context, queues []chan job) {
+	defer func() {
+		for _, q := range queues {
+			close(q)
+		}
+	}()
+	interval := time.Duration(float64(time.Second) / r.cfg.Rate)
+	n := len(queues)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for i := 0; ; i++ {
+		due := r.start.Add(time.Duration(i) * interval)
+		if d := time.Until(due); d > 0 {
+			timer.Reset(d)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+		} else if ctx.Err() != nil {
+			return
+		}
+		// request i goes to worker i%n and target (i/n)%T, so every worker, keep-alive or
+		// fresh, visits every target
+		j := job{due: due, target: r.cfg.Targets[(i/n)%len(r.cfg.Targets)]}
+		select {
+		case queues[i%n] <- j:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (r *Run) worker(ctx context.Context, id int, keepAlive bool, queue <-chan job) {
+	tr := &http.Transport{DisableKeepAlives: !keepAlive, MaxIdleConnsPerHost: 1, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: r.cfg.Timeout}
+	send := func(j job) {
+		rec := r.do(client, j)
+		rec.Worker, rec.KeepAlive = id, keepAlive
+		r.mu.Lock()
+		r.records = append(r.records, rec)
+		r.mu.Unlock()
+	}
+	// a keep-alive worker is one client on one connection: strictly one request at a time
+	// (closed loop); a fresh worker overlaps up to FreshInFlight requests (open loop)
+	var inFlight sync.WaitGroup
+	defer inFlight.Wait()
+	sem := make(chan struct{}, r.cfg.FreshInFlight)
+	for j := range queue {
+		if ctx.Err() != nil {
+			continue // drain the queue without sending: the run is over
+		}
+		if keepAlive {
+			send(j)
+			continue
+		}
+		sem <- struct{}{}
+		inFlight.Add(1)
+		go func() {
+			defer func() { <-sem; inFlight.Done() }()
+			send(j)
+		}()
+	}
+}
+
+func (r *Run) do(client *http.Client, j job) Record {
+	rec := Record{Target: j.target.Name, Start: time.Now()}
+	rec.Late = rec.Start.Sub(j.due)
+	// no request context: a request in flight when Stop is called runs to its end (bounded
+	// by Timeout), so stopping never manufactures failures
+	resp, err := client.Get(j.target.URL)
+	if err != nil {
+		rec.Latency, rec.Err = time.Since(rec.Start), ErrorClass(err)
+		return rec
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	resp.Body.Close()
+	rec.Latency = time.Since(rec.Start)
+	rec.Status = resp.StatusCode
+	if err != nil {
+		rec.Err = ErrorClass(err)
+		return rec
+	}
+	// only an app's answer names a version; a proxy's "Bad Gateway" page must not
+	if rec.Status/100 == 2 {
+		rec.Version, rec.Host = parseBody(string(body))
+	}
+	return rec
+}
+
+// Mark records a named moment and returns it.
+func (r *Run) Mark(name string) time.Time {
+	now := time.Now()
+	r.mu.Lock()
+	r.marks = append(r.marks, Mark{Name: name, At: now})
+	r.mu.Unlock()
+	return now
+}
+
+// Snapshot returns a copy of the records so far, ordered by start time: for waiting on a
+// condition (say, "v2 answers") while the load keeps running.
+func (r *Run) Snapshot() []Record {
+	r.mu.Lock()
+	recs := append([]Record(nil), r.records...)
+	r.mu.Unlock()
+	sort.SliceStable(recs, func(a, b int) bool { return recs[a].Start.Before(recs[b].Start) })
+	return recs
+}
+
+// Result is a finished run.
+type Result struct {
+	Start, End time.Time
+	Records    []Record // ordered by Start
+	Marks      []Mark   // in the order they were made
+}
+
+// Stop ends the schedule, lets requests in flight finish and returns everything recorded.
+// It may be called once; a run past MaxDuration has already stopped sending.
+func (r *Run) Stop() Result {
+	r.cancel()
+	<-r.done
+	recs := r.Snapshot()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Result{Start: r.start, End: time.Now(), Records: recs, Marks: append([]Mark(nil), r.marks...)}
+}
+
+// MarkAt returns the time of the first mark with that name.
+func (res Result) MarkAt(name string) (time.Time, bool) {
+	for _, m := range res.Marks {
+		if m.Name == name {
+			return m.At, true
+		}
+	}
+	return time.Time{}, false
+}
