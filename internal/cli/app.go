@@ -23,6 +23,10 @@ func (o *logsOptions) register(c *cobra.Command) {
 	c.Flags().BoolVarP(&o.follow, "follow", "f", false, "Follow log on primary server (or specific host set by --hosts)")
 }
 
+func (o *logsOptions) flow() flow.LogsOptions {
+	return flow.LogsOptions{Since: o.since, Lines: o.lines, Grep: o.grep, Follow: o.follow}
+}
+
 // execOptions are shared by `app exec` and `accessory exec`.
 type execOptions struct {
 	interactive bool
@@ -34,13 +38,25 @@ func (o *execOptions) register(c *cobra.Command) {
 	c.Flags().BoolVar(&o.reuse, "reuse", false, "Reuse currently running container instead of starting a new one")
 }
 
-// appCommand is `mrsk app …`. Flows plug in by replacing a.pending.
+// run adapts a flow that may attach the terminal: an interactive command's
+// exit status becomes mrsk's.
+func (a *App) runTerminal(fn func(ctx context.Context, s *flow.Session, args []string) error) func(*cobra.Command, []string) error {
+	return a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
+		return exitWith(fn(ctx, s, args))
+	})
+}
+
+// appCommand is `mrsk app …`.
 func appCommand(a *App) *cobra.Command {
 	var exec execOptions
 	var logs logsOptions
 	var stale struct{ stop bool }
 
-	execCmd := leaf("exec", "Execute a custom command on servers (use --help to show options)", argSpec{min: 1, max: -1, usage: "CMD"}, a.pending)
+	execCmd := leaf("exec", "Execute a custom command on servers (use --help to show options)", argSpec{min: 1, max: -1, usage: "CMD"},
+		a.runTerminal(func(ctx context.Context, s *flow.Session, args []string) error {
+			return s.AppExec(ctx, joinArgs(args), flow.ExecOptions{
+				Interactive: exec.interactive, Reuse: exec.reuse, Version: a.Opts.Version})
+		}))
 	exec.register(execCmd)
 	commandTail(execCmd)
 	staleCmd := leaf("stale_containers", "Detect app stale containers", noArgs(),
@@ -48,24 +64,28 @@ func appCommand(a *App) *cobra.Command {
 			return s.AppStaleContainers(ctx, stale.stop)
 		}))
 	staleCmd.Flags().BoolVarP(&stale.stop, "stop", "s", false, "Stop the stale containers found")
-	logsCmd := leaf("logs", "Show log lines from app on servers (use --help to show options)", noArgs(), a.pending)
+	logsCmd := leaf("logs", "Show log lines from app on servers (use --help to show options)", noArgs(),
+		a.runTerminal(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppLogs(ctx, logs.flow()) }))
 	logs.register(logsCmd)
 
 	return group("app", "Manage application", nil,
 		leaf("boot", "Boot app on servers (or reboot app if already running)", noArgs(),
 			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppBoot(ctx, a.Opts.Version) })),
-		leaf("start", "Start existing app container on servers", noArgs(), a.pending),
-		leaf("stop", "Stop app container on servers", noArgs(), a.pending),
-		leaf("details", "Show details about app containers", noArgs(), a.pending),
+		leaf("start", "Start existing app container on servers", noArgs(), a.wired((*flow.Session).AppStart)),
+		leaf("stop", "Stop app container on servers", noArgs(), a.wired((*flow.Session).AppStop)),
+		leaf("details", "Show details about app containers", noArgs(), a.wired((*flow.Session).AppDetails)),
 		execCmd,
-		leaf("containers", "Show app containers on servers", noArgs(), a.pending),
+		leaf("containers", "Show app containers on servers", noArgs(), a.wired((*flow.Session).AppContainers)),
 		staleCmd,
-		leaf("images", "Show app images on servers", noArgs(), a.pending),
+		leaf("images", "Show app images on servers", noArgs(), a.wired((*flow.Session).AppImages)),
 		logsCmd,
-		leaf("remove", "Remove app containers and images from servers", noArgs(), a.pending),
-		hidden(leaf("remove_container", "Remove app container with given version from servers", argSpec{min: 1, max: 1, usage: "VERSION"}, a.pending)),
-		hidden(leaf("remove_containers", "Remove all app containers from servers", noArgs(), a.pending)),
-		hidden(leaf("remove_images", "Remove all app images from servers", noArgs(), a.pending)),
-		leaf("version", "Show app version currently running on servers", noArgs(), a.pending),
+		leaf("remove", "Remove app containers and images from servers", noArgs(), a.wired((*flow.Session).AppRemove)),
+		hidden(leaf("remove_container", "Remove app container with given version from servers", argSpec{min: 1, max: 1, usage: "VERSION"},
+			a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
+				return s.AppRemoveContainer(ctx, args[0])
+			}))),
+		hidden(leaf("remove_containers", "Remove all app containers from servers", noArgs(), a.wired((*flow.Session).AppRemoveContainers))),
+		hidden(leaf("remove_images", "Remove all app images from servers", noArgs(), a.wired((*flow.Session).AppRemoveImages))),
+		leaf("version", "Show app version currently running on servers", noArgs(), a.wired((*flow.Session).AppVersion)),
 	)
 }

@@ -185,27 +185,6 @@ func TestFlagSpellings(t *testing.T) {
 	}
 }
 
-// Commands whose flow is not written yet fail with one clear line.
-func TestNotImplemented(t *testing.T) {
-	// deploy, app boot, healthcheck and app stale_containers are wired to
-	// internal/flow now; these are still pending.
-	for _, args := range [][]string{{"accessory", "boot", "db"}, {"traefik", "remove_image"}} {
-		r := run(t, nil, args...)
-		want := map[string]string{
-			"deploy":               "deploy",
-			"app boot":             "app boot",
-			"accessory boot db":    "accessory boot",
-			"healthcheck":          "healthcheck",
-			"app stale-containers": "app stale_containers",
-			"traefik remove_image": "traefik remove_image",
-		}[strings.Join(args, " ")]
-		want = "mrsk " + want + ": not implemented yet"
-		if r.code != 1 || !strings.Contains(r.stderr, want) {
-			t.Errorf("%v: %+v, want %q", args, r, want)
-		}
-	}
-}
-
 func TestInit(t *testing.T) {
 	inRepo(t)
 	r := run(t, nil, "init")
@@ -296,23 +275,6 @@ func TestEnvify(t *testing.T) {
 	r = run(t, env, "envify", "-d", "nosuch")
 	if r.code != 1 || !strings.Contains(r.stderr, ".env.nosuch.erb") {
 		t.Errorf("missing template: %+v", r)
-	}
-}
-
-// The wrapped cause chain is shown only with -v; the first line is the same.
-func TestVerboseErrorDetail(t *testing.T) {
-	t.Chdir(t.TempDir())
-	// A command still pending gives an error with a cause chain.
-	quiet := run(t, nil, "traefik", "remove_image")
-	loud := run(t, nil, "-v", "traefik", "remove_image")
-	if quiet.code != 1 || loud.code != 1 {
-		t.Fatalf("codes %d %d", quiet.code, loud.code)
-	}
-	if strings.Contains(quiet.stderr, "caused by") || !strings.Contains(loud.stderr, "caused by") {
-		t.Errorf("quiet %q, verbose %q", quiet.stderr, loud.stderr)
-	}
-	if !strings.HasPrefix(loud.stderr, quiet.stderr) {
-		t.Errorf("first line differs: %q vs %q", quiet.stderr, loud.stderr)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -112,10 +113,24 @@ func (a *App) Pool() (*remote.Pool, error) {
 		return nil, err
 	}
 	ssh := cfg.SSH()
+	user := ""
+	if ssh.UserSet {
+		// Left empty, the pool takes User from ~/.ssh/config, else root
+		// (MRSK's default), so a per-host config entry is honoured.
+		user = ssh.User
+	}
 	p, err := remote.New(remote.Options{
-		User:         ssh.User,
-		Proxy:        ssh.Proxy,
-		ProxyCommand: ssh.ProxyCommand,
+		User:                  user,
+		Proxy:                 ssh.Proxy,
+		ProxyCommand:          ssh.ProxyCommand,
+		StrictHostKeyChecking: ssh.StrictHostKeyChecking,
+		ConnectTimeout:        connectTimeout(ssh),
+		// Keepalives every half connect timeout, two missed in a row drop
+		// the connection: a host that dies or freezes mid-command fails the
+		// command within about 1.5 connect timeouts, like a host that
+		// cannot be reached at all (the engine's 15 s x 3 would take a minute).
+		KeepAlive:    connectTimeout(ssh) / 2,
+		KeepAliveMax: 2,
 		Secrets:      a.secrets(),
 		Log:          a.stdout,
 		Level:        a.remoteLevel(),
@@ -126,6 +141,17 @@ func (a *App) Pool() (*remote.Pool, error) {
 	a.pool = p
 	return p, nil
 }
+
+// connectTimeout is deploy.yml's ssh.connect_timeout, else 10 s.
+func connectTimeout(ssh config.SSH) time.Duration {
+	if ssh.ConnectTimeout > 0 {
+		return ssh.ConnectTimeout
+	}
+	return defaultConnectTimeout
+}
+
+// defaultConnectTimeout matches the SSH engine's own default.
+const defaultConnectTimeout = 10 * time.Second
 
 func (a *App) remoteLevel() remote.Level {
 	switch a.Out.Level() {
@@ -142,11 +168,6 @@ func (a *App) Close() {
 	if a.pool != nil {
 		_ = a.pool.Close()
 	}
-}
-
-// pending is the RunE of every command whose flow is not written yet.
-func (a *App) pending(cmd *cobra.Command, _ []string) error {
-	return notImplemented(commandName(cmd))
 }
 
 // commandName is the command path without the program name ("app boot").

@@ -30,9 +30,22 @@ type flowExec struct {
 }
 
 func (e *flowExec) Run(ctx context.Context, host string, cmd cmdline.Command, quiet bool) (string, error) {
+	return e.run(ctx, host, cmd, nil, quiet)
+}
+
+// RunInput feeds in.Stdin to the remote command (the registry password of
+// `docker login --password-stdin`), keeping it off the command line.
+func (e *flowExec) RunInput(ctx context.Context, host string, cmd cmdline.Command, in flow.Input, quiet bool) (string, error) {
+	return e.run(ctx, host, cmd, in.Stdin, quiet)
+}
+
+func (e *flowExec) run(ctx context.Context, host string, cmd cmdline.Command, stdin []byte, quiet bool) (string, error) {
 	var opts []remote.RunOption
 	if quiet {
 		opts = append(opts, remote.Debug())
+	}
+	if stdin != nil {
+		opts = append(opts, remote.Stdin(bytes.NewReader(stdin)))
 	}
 	res, err := e.pool.Run(ctx, host, cmd, opts...)
 	if err != nil {
@@ -49,18 +62,38 @@ func (e *flowExec) Run(ctx context.Context, host string, cmd cmdline.Command, qu
 // Local runs cmd through `sh -c` in the current directory. With stream its
 // output is shown live (build output), otherwise only captured.
 func (e *flowExec) Local(ctx context.Context, cmd cmdline.Command, stream bool) (string, error) {
+	return e.LocalInput(ctx, cmd, flow.Input{}, stream)
+}
+
+// LocalInput is Local with in.Stdin on the command's stdin and in.Env
+// added to its environment (build arg values), both kept off the command
+// line and out of the process list.
+func (e *flowExec) LocalInput(ctx context.Context, cmd cmdline.Command, in flow.Input, stream bool) (string, error) {
 	shown := e.a.Out.Redact(cmd.Redact())
 	e.a.Out.Info("Running %s locally", shown)
 	start := time.Now()
 	c := exec.CommandContext(ctx, "sh", "-c", cmd.String())
-	c.Env = e.env
+	c.Env = append(append([]string{}, e.env...), in.Env...)
+	if in.Stdin != nil {
+		c.Stdin = bytes.NewReader(in.Stdin)
+	}
+	// Values passed through the environment are secrets (build args): the
+	// command's own output may echo them, so they are scrubbed like the
+	// config's secrets.
+	for _, kv := range in.Env {
+		if _, v, ok := strings.Cut(kv, "="); ok {
+			e.a.Out.AddSecrets(v)
+		}
+	}
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
+	live := newRedactingWriter(e.a.stdout, e.a.Out.Redact)
 	if stream {
-		c.Stdout = io.MultiWriter(&stdout, e.a.stdout)
-		c.Stderr = io.MultiWriter(&stderr, e.a.stdout)
+		c.Stdout = io.MultiWriter(&stdout, live)
+		c.Stderr = io.MultiWriter(&stderr, live)
 	}
 	err := c.Run()
+	live.Flush()
 	status := 0
 	if err != nil {
 		var ee *exec.ExitError
@@ -125,7 +158,9 @@ func (a *App) session() (*flow.Session, error) {
 			env = append(env, k+"="+v)
 		}
 	}
-	opts := flow.Options{SkipHooks: a.Opts.SkipHooks}
+	// MRSK_DRAIN=0 is a test/benchmark switch, not a user setting: web
+	// containers are then stopped as MRSK 0.13 does (docs/zero-downtime.md).
+	opts := flow.Options{SkipHooks: a.Opts.SkipHooks, NoDrain: a.Env["MRSK_DRAIN"] == "0"}
 	if len(a.Command) > 0 {
 		opts.Command = a.Command[0]
 	}

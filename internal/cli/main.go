@@ -64,6 +64,11 @@ func (a *App) exitStatus(err error) int {
 	p := a.Out
 	if a.Ctx.Err() != nil {
 		p.Error("  ERROR (Interrupt): interrupted")
+		// what the interrupted work left behind (e.g. which hosts an
+		// interrupted app boot switched) and how to converge
+		if h := hintFor(err); h != "" {
+			p.Error("  %s", h)
+		}
 		return exitInterrupted
 	}
 	var silent *silentError

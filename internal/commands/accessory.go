@@ -33,9 +33,10 @@ func AccessoryFor(cfg *config.Config, acc *config.Accessory) Accessory {
 func (a Accessory) ServiceName() string { return a.acc.ServiceName() }
 
 // Run creates and starts the accessory container. Accessory secrets are
-// resolved now, so a missing one is a *config.KeyError.
+// resolved now, so a missing one is a *config.KeyError; they go into the
+// accessory's env file (Cmd.Files).
 func (a Accessory) Run() (Cmd, error) {
-	env, err := a.acc.EnvArgs()
+	env, files, err := a.env()
 	if err != nil {
 		return Cmd{}, err
 	}
@@ -44,12 +45,22 @@ func (a Accessory) Run() (Cmd, error) {
 	if a.acc.HasPort() {
 		c = c.Add("--publish", a.acc.Port())
 	}
-	c = c.Append(wholeRedacted(env), a.acc.VolumeArgs(), a.acc.LabelArgs(), a.acc.OptionArgs()).
+	c = c.Append(env, a.acc.VolumeArgs(), a.acc.LabelArgs(), a.acc.OptionArgs()).
 		Add(a.acc.Image())
 	if cmd := a.acc.Cmd(); cmd != "" {
 		c = c.Add(cmd)
 	}
-	return named("accessory.run", c), nil
+	return Cmd{Name: "accessory.run", Command: c, Files: files}, nil
+}
+
+// env is the accessory's `-e` arguments with the secrets moved to its env
+// file.
+func (a Accessory) env() (cmdline.Command, []File, error) {
+	env, err := a.acc.EnvArgs()
+	if err != nil {
+		return nil, nil, err
+	}
+	return withEnvFile(env, AccessoryEnvFile(a.acc), a.cfg.Getenv)
 }
 
 // Start starts the stopped accessory container.
@@ -102,21 +113,24 @@ func (a Accessory) execExisting(cmd []string, interactive bool) cmdline.Command 
 // ExecuteInNewContainer runs cmd in a throw-away container of the accessory
 // image with its env and volumes.
 func (a Accessory) ExecuteInNewContainer(cmd []string, interactive bool) (Cmd, error) {
-	c, err := a.execNew(cmd, interactive)
-	return named("accessory.exec", c), err
+	c, files, err := a.execNew(cmd, interactive)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return Cmd{Name: "accessory.exec", Command: c, Files: files}, nil
 }
 
-func (a Accessory) execNew(cmd []string, interactive bool) (cmdline.Command, error) {
-	env, err := a.acc.EnvArgs()
+func (a Accessory) execNew(cmd []string, interactive bool) (cmdline.Command, []File, error) {
+	env, files, err := a.env()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := docker("run")
 	if interactive {
 		c = c.Add("-it")
 	}
-	return c.Add("--rm").Append(wholeRedacted(env), a.acc.VolumeArgs()).
-		Add(a.acc.Image()).Add(cmd...), nil
+	return c.Add("--rm").Append(env, a.acc.VolumeArgs()).
+		Add(a.acc.Image()).Add(cmd...), files, nil
 }
 
 // ExecuteInExistingContainerOverSSH is the interactive form, run locally.
@@ -134,11 +148,11 @@ func (a Accessory) ExecuteInNewContainerOverSSH(t SSHTarget, cmd []string) (Cmd,
 	if err != nil {
 		return Cmd{}, err
 	}
-	inner, err := a.execNew(cmd, true)
+	inner, files, err := a.execNew(cmd, true)
 	if err != nil {
 		return Cmd{}, err
 	}
-	return named("accessory.exec", overSSH(t, host, inner)), nil
+	return Cmd{Name: "accessory.exec", Command: overSSH(t, host, inner), Files: files}, nil
 }
 
 // RunOverSSH wraps command words into an interactive ssh session to the

@@ -23,6 +23,7 @@ type App struct {
 	cfg     *config.Config
 	role    string
 	version string
+	cord    string // host cord directory (cord.go); "" runs without one
 }
 
 // NewApp returns the builder for role ("" for role-less commands).
@@ -74,10 +75,18 @@ func (a App) roleConfig() *config.Role {
 }
 
 // Run creates and starts the role's container. hostname, when given, is
-// the container hostname (`<host>-<12 hex>` in app boot).
-func (a App) Run(hostname string) Cmd { return named("app.run", a.run(hostname)) }
+// the container hostname (`<host>-<12 hex>` in app boot). Secret env goes
+// into the role's env file (Cmd.Files); a secret an env file cannot carry
+// is an *EnvFileError.
+func (a App) Run(hostname string) (Cmd, error) {
+	c, files, err := a.run(hostname)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return Cmd{Name: "app.run", Command: c, Files: files}, nil
+}
 
-func (a App) run(hostname string) cmdline.Command {
+func (a App) run(hostname string) (cmdline.Command, []File, error) {
 	name := a.ContainerName("")
 	c := docker("run", "--detach", "--restart", "unless-stopped", "--name", name)
 	if hostname != "" {
@@ -85,10 +94,16 @@ func (a App) run(hostname string) cmdline.Command {
 	}
 	c = c.Add("-e", `MRSK_CONTAINER_NAME="`+name+`"`)
 	r := a.roleConfig()
+	var files []File
 	if r != nil {
-		c = c.Append(wholeRedacted(r.EnvArgs()), r.HealthArgs())
+		env, f, err := withEnvFile(r.EnvArgs(), RoleEnvFile(a.cfg, a.role), a.cfg.Getenv)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = f
+		c = c.Append(env, a.healthArgs())
 	}
-	c = c.Append(a.cfg.LoggingArgs(), a.cfg.VolumeArgs())
+	c = c.Append(a.cfg.LoggingArgs(), a.cfg.VolumeArgs(), a.cordVolumeArgs())
 	if r != nil {
 		c = c.Append(r.LabelArgs(), r.OptionArgs())
 	}
@@ -96,17 +111,21 @@ func (a App) run(hostname string) cmdline.Command {
 	if r != nil && r.Cmd() != "" {
 		c = c.Add(r.Cmd())
 	}
-	return c
+	return c, files, nil
 }
 
 // Start starts the (stopped) container of the builder's version.
 func (a App) Start() Cmd { return named("app.start", docker("start", a.ContainerName(""))) }
 
 // StartOrRun restarts an existing container of that exact name, or creates
-// it: what `app boot` executes.
-func (a App) StartOrRun(hostname string) Cmd {
-	return named("app.start_or_run", cmdline.Combine("||",
-		docker("start", a.ContainerName("")), a.run(hostname)))
+// it: what `app boot` executes. The env file is uploaded either way.
+func (a App) StartOrRun(hostname string) (Cmd, error) {
+	run, files, err := a.run(hostname)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return Cmd{Name: "app.start_or_run", Command: cmdline.Combine("||",
+		docker("start", a.ContainerName("")), run), Files: files}, nil
 }
 
 // Stop stops the container of version, or the newest running container of
@@ -172,18 +191,27 @@ func (a App) execExisting(cmd []string, interactive bool) cmdline.Command {
 }
 
 // ExecuteInNewContainer runs cmd in a throw-away container of the image
-// with the top-level env and volumes (`app exec`).
-func (a App) ExecuteInNewContainer(cmd []string, interactive bool) Cmd {
-	return named("app.exec", a.execNew(cmd, interactive))
+// with the top-level env and volumes (`app exec`); secret env goes into
+// AppEnvFile.
+func (a App) ExecuteInNewContainer(cmd []string, interactive bool) (Cmd, error) {
+	c, files, err := a.execNew(cmd, interactive)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return Cmd{Name: "app.exec", Command: c, Files: files}, nil
 }
 
-func (a App) execNew(cmd []string, interactive bool) cmdline.Command {
+func (a App) execNew(cmd []string, interactive bool) (cmdline.Command, []File, error) {
+	env, files, err := withEnvFile(a.cfg.EnvArgs(), AppEnvFile(a.cfg), a.cfg.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
 	c := docker("run")
 	if interactive {
 		c = c.Add("-it")
 	}
-	c = c.Add("--rm").Append(wholeRedacted(a.cfg.EnvArgs()), a.cfg.VolumeArgs())
-	return c.Add(a.absoluteImage()).Add(cmd...)
+	c = c.Add("--rm").Append(env, a.cfg.VolumeArgs())
+	return c.Add(a.absoluteImage()).Add(cmd...), files, nil
 }
 
 // ExecuteInExistingContainerOverSSH is the interactive form, run locally.
@@ -191,9 +219,14 @@ func (a App) ExecuteInExistingContainerOverSSH(t SSHTarget, host string, cmd []s
 	return named("app.exec", overSSH(t, host, a.execExisting(cmd, true)))
 }
 
-// ExecuteInNewContainerOverSSH is the interactive form, run locally.
-func (a App) ExecuteInNewContainerOverSSH(t SSHTarget, host string, cmd []string) Cmd {
-	return named("app.exec", overSSH(t, host, a.execNew(cmd, true)))
+// ExecuteInNewContainerOverSSH is the interactive form, run locally; its
+// Files must be uploaded to host first.
+func (a App) ExecuteInNewContainerOverSSH(t SSHTarget, host string, cmd []string) (Cmd, error) {
+	c, files, err := a.execNew(cmd, true)
+	if err != nil {
+		return Cmd{}, err
+	}
+	return Cmd{Name: "app.exec", Command: overSSH(t, host, c), Files: files}, nil
 }
 
 // RunOverSSH wraps any command words into an interactive ssh session.

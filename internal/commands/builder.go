@@ -70,15 +70,32 @@ func (b Builder) CheckDockerfile(exists func(path string) bool) error {
 }
 
 // BuildOptions are the options shared by every builder: both tags, the
-// service label (pruning relies on it), build args (sensitive), secrets and
-// the Dockerfile.
-func (b Builder) BuildOptions() Cmd { return named("builder.build_options", b.buildOptions()) }
+// service label (pruning relies on it), build args, secrets and the
+// Dockerfile. Build args are sensitive in MRSK, so their values stay off
+// the command line: `--build-arg NAME` makes docker read NAME from its own
+// environment, which Cmd.Env supplies. Builder secrets are `--secret
+// id=NAME`, which docker also reads from its environment.
+func (b Builder) BuildOptions() Cmd {
+	return Cmd{Name: "builder.build_options", Command: b.buildOptions(), Env: b.buildArgsEnv()}
+}
+
+// buildArgsEnv is the environment carrying the build arg values (blank
+// ones excluded: MRSK passes them bare, so docker uses its own env).
+func (b Builder) buildArgsEnv() []string {
+	var env []string
+	for _, p := range b.b.Args.Pairs() {
+		if shell.Present(p.Value) {
+			env = append(env, p.Key+"="+shell.ToS(p.Value))
+		}
+	}
+	return env
+}
 
 func (b Builder) buildOptions() cmdline.Command {
 	c := cmdline.New("-t", b.cfg.AbsoluteImage(), "-t", b.cfg.LatestImage()).
 		Append(shell.Argumentize("--label", []shell.Pair{{Key: "service", Value: b.cfg.Service()}}, false))
-	if b.b.Args.Len() > 0 {
-		c = c.Append(wholeRedacted(shell.Argumentize("--build-arg", b.b.Args, true)))
+	for _, p := range b.b.Args.Pairs() {
+		c = c.Add("--build-arg", p.Key)
 	}
 	for _, s := range b.b.Secrets {
 		c = c.Append(shell.Argumentize("--secret", []shell.Pair{{Key: "id", Value: s}}, false))
@@ -89,17 +106,17 @@ func (b Builder) buildOptions() cmdline.Command {
 // Push builds the image and pushes both tags to the registry.
 func (b Builder) Push() Cmd {
 	if b.b.Kind == BuilderNative {
-		return named("builder.push", and(
+		return Cmd{Name: "builder.push", Env: b.buildArgsEnv(), Command: and(
 			docker("build").Append(b.buildOptions()).Add(b.b.Context),
 			docker("push", b.cfg.AbsoluteImage()),
-			docker("push", b.cfg.LatestImage())))
+			docker("push", b.cfg.LatestImage()))}
 	}
 	platforms := multiarchPlatforms
 	if b.b.Kind == BuilderNativeRemote {
 		platforms = "linux/" + b.b.RemoteArch
 	}
-	return named("builder.push", docker("buildx", "build", "--push", "--platform", platforms,
-		"--builder", b.BuildxName()).Append(b.buildOptions()).Add(b.b.Context))
+	return Cmd{Name: "builder.push", Env: b.buildArgsEnv(), Command: docker("buildx", "build", "--push", "--platform", platforms,
+		"--builder", b.BuildxName()).Append(b.buildOptions()).Add(b.b.Context)}
 }
 
 // Create sets up the buildx builder (and docker contexts for remote

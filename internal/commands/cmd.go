@@ -8,6 +8,16 @@ type Cmd struct {
 	// "healthcheck.status", meant for logs and error messages.
 	Name string
 	cmdline.Command
+	// Files must be uploaded to the host before the command runs (env
+	// files carrying secret env). Their content is secret.
+	Files []File
+	// Stdin is fed to the command's standard input (the registry password
+	// of `docker login --password-stdin`). Secret.
+	Stdin []byte
+	// Env is added to the environment of a local command (build args,
+	// which docker reads from its environment for `--build-arg NAME`).
+	// Secret.
+	Env []string
 }
 
 // Empty reports whether there is nothing to run (e.g. the native builder has

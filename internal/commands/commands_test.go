@@ -10,23 +10,41 @@ import (
 
 var secretEnv = map[string]string{"RAILS_MASTER_KEY": "456", "MYSQL_ROOT_PASSWORD": "pw"}
 
-func TestInteractiveSSHRedactsInnerSecrets(t *testing.T) {
+func TestInteractiveSSHUsesEnvFile(t *testing.T) {
 	cfg := loadConfig(t, baseConfig, secretEnv)
-	cmd := NewApp(cfg, "web").ExecuteInNewContainerOverSSH(SSHTarget{User: "app", Proxy: "root@bastion"}, "1.1.1.1", []string{"bin/rails", "c"})
+	cmd, err := NewApp(cfg, "web").ExecuteInNewContainerOverSSH(SSHTarget{User: "app", Proxy: "root@bastion"}, "1.1.1.1", []string{"bin/rails", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	expectLine(t, "string", cmd.String(),
-		`ssh -J root@bastion -t app@1.1.1.1 'docker run -it --rm -e RAILS_MASTER_KEY="456" -e DB_HOST="1.1.1.5" dhh/app:999 bin/rails c'`)
-	expectLine(t, "redacted", cmd.Redact(),
-		`ssh -J root@bastion -t app@1.1.1.1 'docker run -it --rm -e [REDACTED] -e DB_HOST="1.1.1.5" dhh/app:999 bin/rails c'`)
-	if got := cmd.Secrets(); len(got) != 1 || !strings.Contains(got[0], "456") {
-		t.Errorf("secrets = %q, want the quoted inner command", got)
+		`ssh -J root@bastion -t app@1.1.1.1 'docker run -it --rm --env-file .mrsk/env/app/app.env -e DB_HOST="1.1.1.5" dhh/app:999 bin/rails c'`)
+	expectFiles(t, cmd, File{Path: ".mrsk/env/app/app.env", Content: []byte("RAILS_MASTER_KEY=456\n"), Mode: 0o600})
+}
+
+// expectFiles asserts the env files a command needs.
+func expectFiles(t *testing.T, c Cmd, want ...File) {
+	t.Helper()
+	if len(c.Files) != len(want) {
+		t.Fatalf("%s: files = %+v, want %+v", c.Name, c.Files, want)
+	}
+	for i, f := range c.Files {
+		if f.Path != want[i].Path || string(f.Content) != string(want[i].Content) || f.Mode != want[i].Mode {
+			t.Errorf("%s: file %d = %s %q %o, want %s %q %o", c.Name, i, f.Path, f.Content, f.Mode,
+				want[i].Path, want[i].Content, want[i].Mode)
+		}
 	}
 }
 
 func TestAppAtVersionNamesAndImage(t *testing.T) {
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	a := NewApp(cfg, "workers").AtVersion("latest")
-	expectLine(t, "run", a.Run("1.1.1.3-0123456789ab").Redact(),
-		`docker run --detach --restart unless-stopped --name app-workers-latest --hostname 1.1.1.3-0123456789ab -e MRSK_CONTAINER_NAME="app-workers-latest" -e [REDACTED] -e DB_HOST="1.1.1.5" --log-opt max-size="10m" --label service="app" --label role="workers" dhh/app:latest bin/jobs`)
+	run, err := a.Run("1.1.1.3-0123456789ab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectLine(t, "run", run.String(),
+		`docker run --detach --restart unless-stopped --name app-workers-latest --hostname 1.1.1.3-0123456789ab -e MRSK_CONTAINER_NAME="app-workers-latest" --env-file .mrsk/env/roles/app-workers.env -e DB_HOST="1.1.1.5" --log-opt max-size="10m" --label service="app" --label role="workers" dhh/app:latest bin/jobs`)
+	expectFiles(t, run, File{Path: ".mrsk/env/roles/app-workers.env", Content: []byte("RAILS_MASTER_KEY=456\n"), Mode: 0o600})
 	expectLine(t, "tag", a.TagCurrentAsLatest().String(), "docker tag dhh/app:latest dhh/app:latest")
 	if cfg.Version() != "999" {
 		t.Errorf("AtVersion changed the config version to %q", cfg.Version())
@@ -37,7 +55,7 @@ func TestCommandNames(t *testing.T) {
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	a := NewApp(cfg, "web")
 	for name, cmd := range map[string]Cmd{
-		"app.start_or_run":   a.StartOrRun(""),
+		"app.start_or_run":   must(a.StartOrRun("")),
 		"app.stop":           a.Stop(""),
 		"app.status":         a.Status("999"),
 		"healthcheck.remove": NewHealthcheck(cfg).Remove(),
@@ -132,21 +150,43 @@ func TestRegistryLoginRedactsCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectLine(t, "redacted", cmd.Redact(), "docker login -u [REDACTED] -p [REDACTED]")
-	expectLine(t, "string", cmd.String(), "docker login -u dhh -p secret")
+	expectLine(t, "redacted", cmd.Redact(), "docker login -u [REDACTED] --password-stdin")
+	expectLine(t, "string", cmd.String(), "docker login -u dhh --password-stdin")
+	if string(cmd.Stdin) != "secret" {
+		t.Errorf("stdin = %q, want the password", cmd.Stdin)
+	}
 }
 
-func TestRedactionKeepsNoSecretInShownForm(t *testing.T) {
-	cfg := loadConfig(t, baseConfig+"builder:\n  args:\n    TOKEN: s3cr3t\n", secretEnv)
+// No secret value is part of any command line, shown or sent: they travel
+// in env files, stdin and the local environment.
+func TestNoSecretOnAnyCommandLine(t *testing.T) {
+	cfg := loadConfig(t, baseConfig+"builder:\n  args:\n    TOKEN: s3cr3t\ntraefik:\n  env:\n    secret: [RAILS_MASTER_KEY]\n", secretEnv)
 	a, _ := NewAccessory(cfg, "mysql")
-	run, _ := a.Run()
-	for _, c := range []Cmd{NewApp(cfg, "web").Run(""), NewHealthcheck(cfg).mustRun(t), NewBuilder(cfg).Push(), run} {
-		for _, s := range []string{"456", "s3cr3t", "pw\""} {
-			if strings.Contains(c.Redact(), s) {
-				t.Errorf("%s shows secret %q: %s", c.Name, s, c.Redact())
+	login, _ := NewRegistry(cfg).Login()
+	for _, c := range []Cmd{must(a.Run()), must(NewApp(cfg, "web").Run("")), must(NewApp(cfg, "web").StartOrRun("h")),
+		must(NewApp(cfg, "").ExecuteInNewContainer([]string{"ls"}, false)), NewHealthcheck(cfg).mustRun(t),
+		NewBuilder(cfg).Push(), must(NewTraefik(cfg).Run()), login,
+		must(a.ExecuteInNewContainerOverSSH(SSHTarget{}, []string{"ls"}))} {
+		for _, s := range []string{"456", "s3cr3t", "pw", "secret"} {
+			if strings.Contains(c.String(), s) || strings.Contains(c.Redact(), s) {
+				t.Errorf("%s has secret %q on its command line: %s", c.Name, s, c.String())
 			}
 		}
 	}
+	push := NewBuilder(cfg).Push()
+	if !strings.Contains(push.String(), "--build-arg TOKEN ") || len(push.Env) != 1 || push.Env[0] != "TOKEN=s3cr3t" {
+		t.Errorf("build args: %s env %q", push.String(), push.Env)
+	}
+	expectFiles(t, must(NewTraefik(cfg).Run()), File{Path: ".mrsk/env/traefik.env", Content: []byte("RAILS_MASTER_KEY=456\n"), Mode: 0o600})
+	expectFiles(t, must(a.Run()), File{Path: ".mrsk/env/accessories/app-mysql.env", Content: []byte("MYSQL_ROOT_PASSWORD=pw\n"), Mode: 0o600})
+	expectFiles(t, NewHealthcheck(cfg).mustRun(t), File{Path: ".mrsk/env/roles/app-web.env", Content: []byte("RAILS_MASTER_KEY=456\n"), Mode: 0o600})
+}
+
+func must(c Cmd, err error) Cmd {
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 func (h Healthcheck) mustRun(t *testing.T) Cmd {

@@ -34,23 +34,28 @@ func (h Healthcheck) ContainerNameWithVersion() string {
 	return h.ContainerName() + "-" + h.cfg.Version()
 }
 
-// Run starts the healthcheck container. It needs the web role.
+// Run starts the healthcheck container. It needs the web role, and uses
+// the web role's env file.
 func (h Healthcheck) Run() (Cmd, error) {
 	web := h.cfg.Role("web")
 	if web == nil {
 		return Cmd{}, &config.ValidationError{Msg: "The pre-deploy healthcheck needs a `web` role in servers (config/deploy.yml)"}
+	}
+	env, files, err := withEnvFile(web.EnvArgs(), RoleEnvFile(h.cfg, "web"), h.cfg.Getenv)
+	if err != nil {
+		return Cmd{}, err
 	}
 	c := docker("run", "--detach",
 		"--name", h.ContainerNameWithVersion(),
 		"--publish", HealthcheckPort+":"+h.cfg.Healthcheck().Port,
 		"--label", "service="+h.ContainerName(),
 		"-e", `MRSK_CONTAINER_NAME="`+h.ContainerName()+`"`).
-		Append(wholeRedacted(web.EnvArgs()), web.HealthArgs(), h.cfg.VolumeArgs(), web.OptionArgs()).
+		Append(env, web.HealthArgs(), h.cfg.VolumeArgs(), web.OptionArgs()).
 		Add(h.cfg.AbsoluteImage())
 	if cmd := web.Cmd(); cmd != "" {
 		c = c.Add(cmd)
 	}
-	return named("healthcheck.run", c), nil
+	return Cmd{Name: "healthcheck.run", Command: c, Files: files}, nil
 }
 
 // Status prints the container's health status (or state).

@@ -15,7 +15,9 @@ func NewRegistry(cfg *config.Config) Registry { return Registry{cfg: cfg} }
 
 // Login logs in to the registry (Docker Hub without a server). Credentials
 // given as [ENV_NAME] are read now: a missing variable is a
-// *config.KeyError. Both are sensitive words.
+// *config.KeyError. The user is a sensitive word; the password is fed on
+// stdin (`--password-stdin`, Cmd.Stdin) so that it never appears on a
+// command line, where MRSK puts it (`-p`).
 func (r Registry) Login() (Cmd, error) {
 	reg := r.cfg.Registry()
 	user, err := reg.Username()
@@ -28,8 +30,8 @@ func (r Registry) Login() (Cmd, error) {
 	}
 	c := docker("login", reg.Server)
 	c = append(c.Add("-u"), cmdline.Secret(user))
-	c = append(c.Add("-p"), cmdline.Secret(pass))
-	return named("registry.login", c), nil
+	c = c.Add("--password-stdin")
+	return Cmd{Name: "registry.login", Command: c, Stdin: []byte(pass)}, nil
 }
 
 // Logout removes the stored registry credentials.

@@ -25,14 +25,18 @@ func NewTraefik(cfg *config.Config) Traefik { return Traefik{cfg: cfg} }
 // are resolved now, so a missing one is a *config.KeyError.
 func (t Traefik) Run() (Cmd, error) {
 	tc := t.cfg.Traefik()
-	env, err := tc.EnvArgs()
+	clearEnv, err := tc.EnvArgs()
+	if err != nil {
+		return Cmd{}, err
+	}
+	env, files, err := withEnvFile(clearEnv, TraefikEnvFile(), t.cfg.Getenv)
 	if err != nil {
 		return Cmd{}, err
 	}
 	c := docker("run", "--name", TraefikContainer, "--detach", "--restart", "unless-stopped",
 		"--publish", tc.HostPort+":80",
 		"--volume", "/var/run/docker.sock:/var/run/docker.sock").
-		Append(wholeRedacted(env), t.cfg.LoggingArgs())
+		Append(env, t.cfg.LoggingArgs())
 	if tc.Labels.Len() > 0 {
 		c = c.Append(shell.Argumentize("--label", tc.Labels, false))
 	}
@@ -43,7 +47,7 @@ func (t Traefik) Run() (Cmd, error) {
 	if tc.Args.Len() > 0 {
 		c = c.Append(shell.Optionize(tc.Args, "="))
 	}
-	return named("traefik.run", c), nil
+	return Cmd{Name: "traefik.run", Command: c, Files: files}, nil
 }
 
 // Start starts the stopped Traefik container.

@@ -20,8 +20,10 @@
 package config
 
 import (
+	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
@@ -64,6 +66,11 @@ func (c *Config) init() error {
 	}
 	if shell.Blank(reg.Value("password")) {
 		return &ValidationError{Msg: "You must specify a password for the registry in config/deploy.yml (or set the ENV variable if that's used)"}
+	}
+	if v := c.raw.Map("ssh").Value("connect_timeout"); truthy(v) {
+		if f, err := strconv.ParseFloat(shell.ToS(v), 64); err != nil || f <= 0 {
+			return &ValidationError{Msg: fmt.Sprintf("ssh.connect_timeout in config/deploy.yml must be a number of seconds above 0 (got %q)", shell.ToS(v))}
+		}
 	}
 	c.roles = c.buildRoles()
 	for _, r := range c.roles {

@@ -221,11 +221,17 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("service: <%= 'x' %>\n"), []byte(""))
 	f.Add([]byte("a: &x 1\nb: *x\n"), []byte("- 1"))
 	f.Add([]byte("servers: {web: {hosts: h, env: {clear: {A: 1}}}}\naccessories: {db: {host: h, files: [a:b]}}\n"), []byte("boot: {limit: 10%}"))
+	// ERB templates are fuzzed too (the loader renders both files first).
+	f.Add([]byte("service: <%= ENV[\"VERSION\"] %>\nimage: <%= ENV.fetch(\"NOPE\", \"i\") %>\nservers: [h]\n"), []byte("<%# c %>\nenv: {secret: [<%= \"VERSION\" %>]}"))
+	f.Add([]byte("service: s\nimage: i\nservers: [<%= ENV['A'] || 'h' %>]\n<% if true %>x: 1<% end %>\n"), []byte("<%= 'a'.strip == 'a' %>"))
+	f.Add([]byte("service: s\nimage: i\nservers: [h]\nenv: {clear: {A: \"<%= '%' %>\"}}\n<%= ENV.fetch(\"X\") %>"), []byte("<%"))
 	f.Fuzz(func(t *testing.T, base, dest []byte) {
-		// Backticks would run arbitrary shell commands: keep the fuzzer to
-		// the parser and the derived values.
-		if bytes.ContainsAny(base, "`%") || bytes.ContainsAny(dest, "`%") {
-			return
+		// Backticks and %x() would run arbitrary shell commands: every
+		// other template and YAML input is fair game.
+		for _, in := range [][]byte{base, dest} {
+			if bytes.ContainsAny(in, "`") || bytes.Contains(in, []byte("%x")) {
+				return
+			}
 		}
 		dir := t.TempDir()
 		os.MkdirAll(filepath.Join(dir, "config"), 0o755)
@@ -233,6 +239,10 @@ func FuzzLoad(f *testing.F) {
 		os.WriteFile(filepath.Join(dir, "config/deploy.d.yml"), dest, 0o644)
 		c, err := Load(LoadOptions{Dir: dir, Destination: "d", Env: map[string]string{"VERSION": "1"}})
 		if err != nil {
+			// A failure must be a message for the user, not a crash report.
+			if msg := err.Error(); strings.TrimSpace(msg) == "" || strings.Contains(msg, "runtime error") {
+				t.Fatalf("unclear load error: %q", msg)
+			}
 			return
 		}
 		_ = c.ToMap(true)

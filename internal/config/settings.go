@@ -1,7 +1,9 @@
 package config
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/shell"
@@ -135,6 +137,9 @@ func (c *Config) Boot() Boot {
 // SSH is the `ssh` section (config.md §4.8).
 type SSH struct {
 	User string // default root
+	// UserSet says deploy.yml names the user. When it does not, a User
+	// from ~/.ssh/config may still apply before falling back to root.
+	UserSet bool
 	// Proxy is the jump host as user@host ("" for none).
 	Proxy string
 	// ProxyCommand is used only when Proxy is empty.
@@ -143,6 +148,10 @@ type SSH struct {
 	// true rejects unknown host keys; false (default) accepts new keys.
 	// Changed keys are always rejected.
 	StrictHostKeyChecking bool
+	// ConnectTimeout (mrsk extension `ssh.connect_timeout`, seconds) bounds
+	// connecting to a host and, through keepalives, how long a host that
+	// stops answering mid-command goes unnoticed. 0 = the default (10 s).
+	ConnectTimeout time.Duration
 }
 
 // SSH returns the SSH settings.
@@ -151,6 +160,7 @@ func (c *Config) SSH() SSH {
 	s := SSH{User: "root"}
 	if u := m.Value("user"); truthy(u) {
 		s.User = shell.ToS(u)
+		s.UserSet = true
 	}
 	if p := m.Value("proxy"); truthy(p) {
 		s.Proxy = shell.ToS(p)
@@ -161,6 +171,11 @@ func (c *Config) SSH() SSH {
 		s.ProxyCommand = shell.ToS(pc)
 	}
 	s.StrictHostKeyChecking = m.Value("strict_host_key_checking") == true
+	if v := m.Value("connect_timeout"); truthy(v) {
+		if f, err := strconv.ParseFloat(shell.ToS(v), 64); err == nil && f > 0 {
+			s.ConnectTimeout = time.Duration(f * float64(time.Second))
+		}
+	}
 	return s
 }
 

@@ -57,12 +57,18 @@ func appOps() map[string]opFunc {
 			return f(c, cfg, commands.NewApp(cfg, c.ArgString("role")))
 		})
 	}
+	// appE is app for builders that can fail (secret env files).
+	appE := func(f func(c *Case, cfg *config.Config, a commands.App) (commands.Cmd, error)) opFunc {
+		return withConfig(func(c *Case, cfg *config.Config) (commands.Cmd, error) {
+			return f(c, cfg, commands.NewApp(cfg, c.ArgString("role")))
+		})
+	}
 	return map[string]opFunc{
-		"app.run": app(func(c *Case, _ *config.Config, a commands.App) commands.Cmd {
+		"app.run": appE(func(c *Case, _ *config.Config, a commands.App) (commands.Cmd, error) {
 			return a.Run(c.ArgString("hostname"))
 		}),
 		"app.start": app(func(_ *Case, _ *config.Config, a commands.App) commands.Cmd { return a.Start() }),
-		"app.start_or_run": app(func(c *Case, _ *config.Config, a commands.App) commands.Cmd {
+		"app.start_or_run": appE(func(c *Case, _ *config.Config, a commands.App) (commands.Cmd, error) {
 			return a.StartOrRun(c.ArgString("hostname"))
 		}),
 		"app.stop": app(func(c *Case, _ *config.Config, a commands.App) commands.Cmd {
@@ -81,13 +87,13 @@ func appOps() map[string]opFunc {
 		"app.execute_in_existing_container": app(func(c *Case, _ *config.Config, a commands.App) commands.Cmd {
 			return a.ExecuteInExistingContainer(c.ArgStrings("cmd"), false)
 		}),
-		"app.execute_in_new_container": app(func(c *Case, _ *config.Config, a commands.App) commands.Cmd {
+		"app.execute_in_new_container": appE(func(c *Case, _ *config.Config, a commands.App) (commands.Cmd, error) {
 			return a.ExecuteInNewContainer(c.ArgStrings("cmd"), false)
 		}),
 		"app.execute_in_existing_container_over_ssh": app(func(c *Case, cfg *config.Config, a commands.App) commands.Cmd {
 			return a.ExecuteInExistingContainerOverSSH(sshTarget(cfg), c.ArgString("host"), c.ArgStrings("cmd"))
 		}),
-		"app.execute_in_new_container_over_ssh": app(func(c *Case, cfg *config.Config, a commands.App) commands.Cmd {
+		"app.execute_in_new_container_over_ssh": appE(func(c *Case, cfg *config.Config, a commands.App) (commands.Cmd, error) {
 			return a.ExecuteInNewContainerOverSSH(sshTarget(cfg), c.ArgString("host"), c.ArgStrings("cmd"))
 		}),
 		"app.run_over_ssh": app(func(c *Case, cfg *config.Config, a commands.App) commands.Cmd {

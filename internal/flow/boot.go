@@ -40,16 +40,23 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 		return err
 	}
 	boot := s.Cfg.Boot()
+	progress := newBootProgress()
+	s.setBootProgress(progress)
+	defer s.setBootProgress(nil)
 	err = s.inGroups(ctx, hosts, boot.GroupSize, boot.Wait, func(ctx context.Context, host string) error {
+		progress.mark(progress.started, host)
 		for _, role := range s.Sel.RolesOn(host) {
 			if err := s.bootRole(ctx, host, role, version); err != nil {
 				return err
 			}
 		}
+		progress.mark(progress.done, host)
 		return nil
 	})
 	if err != nil {
-		return err
+		// the message stays the failing host's; the per-host report rides
+		// along as the error's hint (what runs where, how to converge)
+		return progress.bootError(version, hosts, err)
 	}
 	s.holdLockOnError(false)
 	return nil
@@ -86,12 +93,51 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 		}
 		old = ""
 	}
-	if err := s.run(ctx, host, app.StartOrRun(host+"-"+s.RandHex(12))); err != nil {
+	s.bootProgress().setOld(host, old)
+	hex := s.RandHex(12)
+	if !s.drains(app) {
+		return s.startThenStop(ctx, host, app, version, hex, old)
+	}
+	// Drained boot (drain.go): the new container only gets traffic once
+	// healthy (Traefik skips unhealthy ones), so no fixed pause follows
+	// "healthy"; the old one is drained, which observes Traefik's switch.
+	app, err = s.prepareCord(ctx, host, app, hex)
+	if err != nil {
+		return err
+	}
+	startOrRun, err := app.StartOrRun(host + "-" + hex)
+	if err != nil {
+		return err
+	}
+	if err := s.run(ctx, host, startOrRun); err != nil {
+		return err
+	}
+	status, err := s.awaitHealth(ctx, host, app.Status(version),
+		healthWait{runningDelay: s.Cfg.ReadinessDelay(), watch: true})
+	if err != nil {
+		return err
+	}
+	s.bootProgress().markServing(host)
+	if old == "" {
+		return nil
+	}
+	return s.stopOld(ctx, host, app, old, status == "healthy")
+}
+
+// startThenStop is MRSK's boot of one role: start or run, poll with the
+// fixed pauses, stop the old container.
+func (s *Session) startThenStop(ctx context.Context, host string, app commands.App, version, hex, old string) error {
+	startOrRun, err := app.StartOrRun(host + "-" + hex)
+	if err != nil {
+		return err
+	}
+	if err := s.run(ctx, host, startOrRun); err != nil {
 		return err
 	}
 	if err := s.pollHealth(ctx, host, app.Status(version), true); err != nil {
 		return err
 	}
+	s.bootProgress().markServing(host)
 	if old != "" {
 		return ignoreExit(s.run(ctx, host, app.Stop(old)))
 	}

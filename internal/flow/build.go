@@ -52,7 +52,7 @@ func (s *Session) buildPush(ctx context.Context) error {
 	if err := b.CheckDockerfile(s.FileExists); err != nil {
 		return &BuildError{Msg: err.Error() + ": create it, or point `builder: {dockerfile: …}` in config/deploy.yml at yours"}
 	}
-	_, err := s.Exec.Local(ctx, b.Push().Command, true)
+	_, err := s.local(ctx, b.Push(), true)
 	if err == nil {
 		return nil
 	}
@@ -67,7 +67,7 @@ func (s *Session) buildPush(ctx context.Context) error {
 	if !ok {
 		return err
 	}
-	_, err = s.Exec.Local(ctx, b.Push().Command, true)
+	_, err = s.local(ctx, b.Push(), true)
 	return err
 }
 

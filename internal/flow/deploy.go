@@ -16,7 +16,7 @@ func (s *Session) DeploySteps(version string, skipPush bool) []Step {
 	steps := []Step{
 		{"Log into image registry", "local + app hosts", func(ctx context.Context) error {
 			s.Out.Say("Log into image registry...")
-			return s.RegistryLogin(ctx)
+			return s.registryReach(s.RegistryLogin(ctx))
 		}},
 		s.deliverStep(skipPush),
 		{"pre-deploy hook", "local", func(ctx context.Context) error { return s.runHook(ctx, "pre-deploy") }},
@@ -46,12 +46,12 @@ func (s *Session) deliverStep(skipPush bool) Step {
 	if skipPush {
 		return Step{"Pull app image", "app hosts", func(ctx context.Context) error {
 			s.Out.Say("Pull app image...")
-			return s.buildPull(ctx)
+			return s.registryReach(s.buildPull(ctx))
 		}}
 	}
 	return Step{"Build and push app image", "local, then app hosts", func(ctx context.Context) error {
 		s.Out.Say("Build and push app image...")
-		return s.buildDeliver(ctx)
+		return s.registryReach(s.buildDeliver(ctx))
 	}}
 }
 

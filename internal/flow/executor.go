@@ -27,6 +27,9 @@ type Executor interface {
 	Hook(ctx context.Context, run commands.HookRun) error
 	// Upload writes content to path on host with mode.
 	Upload(ctx context.Context, host string, content []byte, path string, mode os.FileMode) error
+	// RunInput and LocalInput run commands whose secrets travel on stdin
+	// or in the environment (see input.go).
+	InputExecutor
 }
 
 // CommandError is a command that ran and exited non-zero. Msg is MRSK's

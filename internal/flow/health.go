@@ -7,47 +7,94 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
 // traefikDelay is the pause after a container reports healthy, giving
-// Traefik time to route to it before the old container is stopped.
+// Traefik time to route to it before the old container is stopped (MRSK's
+// fixed delay; drained boots observe Traefik instead, drain.go).
 const traefikDelay = 2
+
+// watchPoll is how often a watching health poll re-reads the status while
+// it waits for the next attempt.
+const watchPoll = 250 * time.Millisecond
+
+// healthWait is what a health poll does around its attempts.
+type healthWait struct {
+	healthyDelay int  // seconds slept after "healthy"
+	runningDelay int  // seconds slept after "running" (no health check)
+	watch        bool // re-read the status every watchPoll while waiting
+}
 
 // pollHealth waits for a container to report healthy or running
 // (flows.md §7). With pause it then sleeps (2 s for healthy, the
 // readiness delay for running) as app boot does. A failing status command
 // is returned at once, not retried.
 func (s *Session) pollHealth(ctx context.Context, host string, status commands.Cmd, pause bool) error {
+	w := healthWait{}
+	if pause {
+		w = healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}
+	}
+	_, err := s.awaitHealth(ctx, host, status, w)
+	return err
+}
+
+// awaitHealth is the poll of flows.md §7 and returns the final status.
+// Attempts, their log lines and the total wait are MRSK's; with w.watch
+// the wait between attempts also re-reads the status, so a container that
+// turns healthy is noticed within watchPoll instead of at the next attempt.
+func (s *Session) awaitHealth(ctx context.Context, host string, status commands.Cmd, w healthWait) (string, error) {
 	max := s.Cfg.Healthcheck().MaxAttempts
 	for attempt := 1; ; attempt++ {
 		out, err := s.capture(ctx, host, status)
 		if err != nil {
-			return err
+			return "", err
 		}
 		switch out {
 		case "healthy", "running":
-			if pause {
-				delay := traefikDelay
-				if out == "running" {
-					delay = s.Cfg.ReadinessDelay()
-				}
+			delay := w.healthyDelay
+			if out == "running" {
+				delay = w.runningDelay
+			}
+			if delay > 0 {
 				if err := s.sleep(ctx, delay, "sleep"); err != nil {
-					return err
+					return "", err
 				}
 			}
 			s.Out.Info("Container is healthy!")
-			return nil
+			return out, nil
 		}
 		if attempt > max {
-			return &HealthError{Status: out}
+			return "", &HealthError{Status: out}
 		}
 		s.Out.Info("container not ready (%s), retrying in %ds (attempt %d/%d)...", out, attempt, attempt, max)
-		if err := s.sleep(ctx, attempt, "sleep"); err != nil {
-			return err
+		if err := s.waitAttempt(ctx, host, status, attempt, w.watch); err != nil {
+			return "", err
 		}
 	}
+}
+
+// waitAttempt waits the seconds before the next attempt; watching, it
+// returns early once the status is healthy or running.
+func (s *Session) waitAttempt(ctx context.Context, host string, status commands.Cmd, seconds int, watch bool) error {
+	if !watch {
+		return s.sleep(ctx, seconds, "sleep")
+	}
+	for i := 0; i < int(time.Duration(seconds)*time.Second/watchPoll); i++ {
+		if err := s.Sleep(ctx, watchPoll, "poll"); err != nil {
+			return err
+		}
+		out, err := s.capture(ctx, host, status)
+		if err != nil {
+			return err
+		}
+		if out == "healthy" || out == "running" {
+			return nil
+		}
+	}
+	return nil
 }
 
 // HealthcheckPerform runs the new version once on the primary host with

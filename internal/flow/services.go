@@ -12,7 +12,7 @@ func (s *Session) RegistryLogin(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Exec.Local(ctx, login.Command, false); err != nil {
+	if _, err := s.local(ctx, login, false); err != nil {
 		return err
 	}
 	return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {

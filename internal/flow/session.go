@@ -58,6 +58,10 @@ type Options struct {
 	Subcommand string
 	// SkipHooks is -H/--skip-hooks.
 	SkipHooks bool
+	// NoDrain is a test/benchmark switch (env MRSK_DRAIN=0): web containers
+	// are run without a cord and stopped as MRSK 0.13 does, so the load
+	// test can measure what the drain (drain.go) saves.
+	NoDrain bool
 }
 
 // Session is one mrsk invocation: the config and host selection, the
@@ -69,8 +73,9 @@ type Session struct {
 	Sel *config.Selected
 
 	mu       sync.Mutex
-	lockHeld bool // this process holds the deploy lock
-	holdLock bool // keep the lock if the current body fails (app boot)
+	lockHeld bool          // this process holds the deploy lock
+	holdLock bool          // keep the lock if the current body fails (app boot)
+	progress *bootProgress // the app boot in progress, for failure reports
 }
 
 // NewSession prepares a session over a loaded config and its selection.
@@ -116,14 +121,15 @@ func roleTag(role string) commands.Tag { return commands.Tag{Name: "role", Value
 
 // run executes a command on host, logging nothing itself (the executor
 // logs); quiet commands are logged at debug level.
+// Files and stdin the command needs are handled by exec.
 func (s *Session) run(ctx context.Context, host string, c commands.Cmd) error {
-	_, err := s.Exec.Run(ctx, host, c.Command, false)
+	_, err := s.exec(ctx, host, c, false)
 	return err
 }
 
 // capture runs a command whose output is wanted.
 func (s *Session) capture(ctx context.Context, host string, c commands.Cmd) (string, error) {
-	return s.Exec.Run(ctx, host, c.Command, true)
+	return s.exec(ctx, host, c, true)
 }
 
 // audit appends line (with details) to the host's audit log.

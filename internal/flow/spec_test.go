@@ -95,14 +95,17 @@ func parseTraces(src string) *specTraces {
 	return st
 }
 
-// expected returns the trace's lines in the recorder's notation.
+// expected returns the trace's lines in the recorder's notation, with
+// secrets handled the way mrsk does it (ourForm, secrets_trace_test.go).
 func expected(t *testing.T, title string) *trace {
 	t.Helper()
 	tr, ok := traceSpec(t).traces[title]
 	if !ok {
 		t.Fatalf("no reference trace titled %q in flows.md §17", title)
 	}
-	return tr
+	ours := *tr
+	ours.lines = ourForm(tr.lines)
+	return &ours
 }
 
 // canonical reformats recorded lines ("%-9s %s") like expected ones.

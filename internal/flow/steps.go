@@ -13,12 +13,13 @@ type Step struct {
 	Run   func(ctx context.Context) error
 }
 
-// runSteps runs steps in order, stopping at the first failure.
+// runSteps runs steps in order, stopping at the first failure, whose
+// error is prefixed with the step's name (see inStep).
 func (s *Session) runSteps(ctx context.Context, steps []Step) error {
 	for _, st := range steps {
 		s.Out.Debug("step %s (%s)", st.Name, st.Where)
 		if err := st.Run(ctx); err != nil {
-			return err
+			return inStep(st.Name, err)
 		}
 	}
 	return nil

@@ -1,7 +1,8 @@
 // Package shell reproduces MRSK's value quoting (lib/mrsk/utils.rb):
 //
-//   - Escape (escape_shell_value): Ruby String#dump, then backticks and every
-//     `$` not starting a `${…}` expansion are backslash-escaped.
+//   - Escape (escape_shell_value): MRSK's double-quoted form whenever the
+//     remote shell reads it back as exactly the original bytes, else a
+//     lossless single-quoted form (see quote.go).
 //   - Argumentize (argumentize): `flag key="value"` pairs, bare `flag key` for
 //     blank values, plain lists rendered unescaped (volumes).
 //   - Optionize (optionize): `--key "value"` or `--key="value"` options.
@@ -18,10 +19,24 @@ import (
 	"unicode/utf8"
 )
 
-// Escape is MRSK's escape_shell_value: the value as a double-quoted word that
-// the remote shell reads back verbatim, except that `${…}` expansions are left
-// for the remote shell to evaluate (MRSK documents this as a feature).
+// Escape quotes a value as one word for the remote shell. It is MRSK's
+// escape_shell_value when that form round-trips (RoundTripSafe), and
+// otherwise a form that the shell turns back into exactly the original
+// bytes. In both forms `${…}` expansions are left for the remote shell to
+// evaluate, as MRSK documents.
 func Escape(v any) string {
+	s := ToS(v)
+	if RoundTripSafe(s) {
+		return MRSKEscape(s)
+	}
+	return lossless(s)
+}
+
+// MRSKEscape is MRSK 0.13.2's escape_shell_value exactly: Ruby String#dump,
+// then backticks and every `$` not starting a `${…}` expansion are
+// backslash-escaped. It is lossy for strings that are not RoundTripSafe
+// (the shell does not undo `\n`, `\u00E9`, `\#`…).
+func MRSKEscape(v any) string {
 	dumped := Dump(ToS(v))
 	var b strings.Builder
 	b.Grow(len(dumped) + 8)

@@ -1,0 +1,96 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// A boot that fails on the second of three hosts (hosts run in order in
+// tests) reports the first as switched, the second as failed and the third
+// as not reached, with both ways to converge; the message itself stays the
+// failing host's.
+func TestBootFailureReportsHostStates(t *testing.T) {
+	p := newProject(t, "", nil)
+	script := withScript(func(host, cmd string) reply {
+		switch {
+		case strings.Contains(cmd, "--latest --format"):
+			return reply{out: "oldver"}
+		case strings.Contains(cmd, "{{if .State.Health}}") && host == "1.1.1.2":
+			return reply{out: "unhealthy"}
+		case strings.Contains(cmd, "{{if .State.Health}}"):
+			return reply{out: "healthy"}
+		}
+		return pass
+	})
+	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
+	err := s.AppBoot(ctx, "abc123")
+	var be *BootError
+	if !errors.As(err, &be) {
+		t.Fatalf("got %v (%T), want a *BootError", err, err)
+	}
+	if !strings.HasPrefix(err.Error(), "Exception while executing on host 1.1.1.2: container not ready (unhealthy)") {
+		t.Errorf("message %q must stay the failing host's", err)
+	}
+	hint := be.Hint()
+	for _, want := range []string{
+		"app boot of version abc123 failed part-way",
+		"now running abc123: 1.1.1.1",
+		"(boot failed or interrupted): 1.1.1.2 (oldver)",
+		"(not reached): 1.1.1.3 (none)",
+		"`mrsk lock release`", "`mrsk deploy` again", "`mrsk rollback oldver`",
+	} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint lacks %q:\n%s", want, hint)
+		}
+	}
+}
+
+func TestBootErrorInterrupted(t *testing.T) {
+	e := &BootError{Version: "v2", Err: context.Canceled, Failed: []string{"h1", "h2"},
+		Old: map[string]string{"h1": "v1", "h2": "v0"}}
+	hint := e.Hint()
+	for _, want := range []string{"was interrupted part-way", "h1 (v1), h2 (v0)", "one of v0, v1"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint lacks %q:\n%s", want, hint)
+		}
+	}
+}
+
+func TestInStep(t *testing.T) {
+	base := &HostError{Host: "vm2", Err: errors.New("boom")}
+	err := inStep("Pull app image", base)
+	if err.Error() != "Pull app image: Exception while executing on host vm2: boom" || !errors.Is(err, base) {
+		t.Errorf("got %q", err)
+	}
+	if inStep("outer", err) != err {
+		t.Error("a nested step's error must keep its own step name")
+	}
+	for _, keep := range []error{&HookError{Name: "pre-deploy"}, &LockError{Host: "h"}} {
+		if inStep("s", keep) != keep {
+			t.Errorf("%T must not be prefixed", keep)
+		}
+	}
+	if inStep("s", nil) != nil {
+		t.Error("nil must stay nil")
+	}
+}
+
+func TestRegistryReach(t *testing.T) {
+	p := newProject(t, "", nil)
+	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}})
+	down := &CommandError{Host: "", Status: 1, Msg: "docker exit status: 1",
+		Stderr: `Error response from daemon: Get "http://localhost:5555/v2/": dial tcp 127.0.0.1:5555: connect: connection refused`}
+	var ru *RegistryUnreachableError
+	if err := s.registryReach(down); !errors.As(err, &ru) || !strings.Contains(err.Error(), "is unreachable") {
+		t.Errorf("connection refused: got %v", err)
+	}
+	missing := &CommandError{Host: "h", Status: 1, Msg: "docker exit status: 1", Stderr: "manifest unknown"}
+	if err := s.registryReach(missing); err != missing {
+		t.Errorf("a missing tag is not an unreachable registry: got %v", err)
+	}
+	if s.registryReach(nil) != nil {
+		t.Error("nil must stay nil")
+	}
+}

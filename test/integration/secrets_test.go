@@ -1,0 +1,289 @@
+//go:build integration
+
+package integration
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mrsk-go/mrsk/test/integration/env"
+)
+
+// TestSecretsNeverLeak deploys with secret env (app and Traefik), a build
+// arg and the registry password, all from .env, at -v, while every host's
+// process list (and this machine's) is sampled continuously. No secret
+// value may appear in mrsk's output, an audit log, a process's arguments,
+// or a hook's environment other than under the name the user put in .env;
+// the containers get the secrets exactly, from env files of mode 0600.
+func TestSecretsNeverLeak(t *testing.T) {
+	e := env.Shared(t)
+	const service = "sec-leak"
+	p := newProject(t, service, projectOptions{Extra: "env:\n  clear:\n    IT_CLEAR: visible\n  secret:\n    - IT_SECRET_ONE\n    - IT_SECRET_TWO\n"})
+	t.Cleanup(func() { removeEnvFiles(t, e.Hosts) })
+	marker := uniqueMarker("sec")
+	secrets := map[string]string{
+		// shell and env-file metacharacters that stay on one line
+		"IT_SECRET_ONE":  marker + `-one $HOME "q" 'q' ` + "`id` \\ #{x} ${HOME} =",
+		"IT_SECRET_TWO":  marker + "-two-\u00e9\u2713",
+		"IT_BUILD_TOKEN": marker + "-build",
+	}
+	secrets["MRSK_REGISTRY_PASSWORD"] = p.app.Password
+	dotenv := "MRSK_REGISTRY_PASSWORD=" + p.app.Password + "\n"
+	for _, name := range []string{"IT_SECRET_ONE", "IT_SECRET_TWO", "IT_BUILD_TOKEN"} {
+		b, _ := json.Marshal(secrets[name]) // a double-quoted .env value, escapes as in JSON
+		dotenv += name + "=" + strings.ReplaceAll(string(b), "$", `\$`) + "\n"
+	}
+	p.writeFile(".env", dotenv)
+	p.editFile("config/deploy.yml", func(s string) string {
+		s = strings.Replace(s, "builder:\n  multiarch: false\n",
+			"builder:\n  multiarch: false\n  args:\n    IT_BUILD_TOKEN: <%= ENV[\"IT_BUILD_TOKEN\"] %>\n", 1)
+		return strings.Replace(s, "traefik:\n", "traefik:\n  env:\n    secret:\n      - IT_SECRET_TWO\n", 1)
+	})
+	p.editFile("Dockerfile", func(s string) string {
+		return s + "ARG IT_BUILD_TOKEN\nRUN test -n \"$IT_BUILD_TOKEN\"\n"
+	})
+	hookDir := t.TempDir()
+	for _, name := range strings.Fields(hookNames) {
+		// each hook dumps its whole environment, NUL-separated, to compare with the .env names
+		p.writeFile(filepath.Join(".mrsk", "hooks", name),
+			fmt.Sprintf("#!/bin/sh\nenv -0 > %q\n", filepath.Join(hookDir, name+".env")))
+		if err := os.Chmod(filepath.Join(p.app.Dir, ".mrsk", "hooks", name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version := p.commit("secrets")
+
+	// Traefik may run already (other scenarios); remove it so this deploy starts it with
+	// the env file, and leave it running as the others expect.
+	for _, h := range e.Hosts {
+		h.MustRun(t, "docker rm -f traefik >/dev/null 2>&1; true")
+	}
+
+	sampler := startProcessSampler(t, e.Hosts)
+	// a short-lived command carrying a canary proves the sampler sees what runs briefly
+	canary := uniqueMarker("canary")
+	for _, h := range e.Hosts {
+		h.MustRun(t, "sleep 0.5; : "+canary)
+	}
+	if err := exec.Command("sh", "-c", "sleep 0.5; : "+canary).Run(); err != nil {
+		t.Fatal(err)
+	}
+	r := p.must("deploy", "-v")
+	procs := sampler.stop()
+	for where, list := range procs {
+		if !strings.Contains(list, canary) {
+			t.Errorf("the process sampler on %s missed a command that ran for 0.5s", where)
+		}
+	}
+
+	for name, value := range secrets {
+		for _, l := range strings.Split(r.out, "\n") {
+			if strings.Contains(l, value) {
+				t.Errorf("mrsk output shows %s: %s", name, strings.ReplaceAll(l, value, "<"+name+">"))
+			}
+		}
+		for where, list := range procs {
+			if strings.Contains(list, value) {
+				t.Errorf("the process list of %s showed %s during the deploy", where, name)
+			}
+		}
+	}
+	if !strings.Contains(r.out, "--env-file") || !strings.Contains(r.out, "--password-stdin") {
+		t.Errorf("deploy -v output lacks the env file / stdin login commands:\n%s", r.out)
+	}
+
+	for _, h := range e.Hosts {
+		audit := h.MustRun(t, "cat mrsk-"+service+"-audit.log")
+		for name, value := range secrets {
+			if strings.Contains(audit, value) {
+				t.Errorf("%s: the audit log shows %s", h.Name, name)
+			}
+		}
+		file := ".mrsk/env/roles/" + service + "-web.env"
+		if got := hostOut(t, h, "stat -c %a "+file+" .mrsk/env/roles .mrsk/env .mrsk/env/traefik.env"); got != "600\n700\n700\n600" {
+			t.Errorf("%s: modes of env file, its directories and traefik.env = %q, want 600 700 700 600", h.Name, got)
+		}
+		container := fmt.Sprintf("%s-web-%s", service, version)
+		for _, name := range []string{"IT_SECRET_ONE", "IT_SECRET_TWO"} {
+			if got := containerEnv(t, h, container, name); got != secrets[name] {
+				t.Errorf("%s: %s in the container = %q, want %q", h.Name, name, got, secrets[name])
+			}
+		}
+		if got := containerEnv(t, h, container, "IT_CLEAR"); got != "visible" {
+			t.Errorf("%s: clear env IT_CLEAR = %q", h.Name, got)
+		}
+		if got := containerEnv(t, h, "traefik", "IT_SECRET_TWO"); got != secrets["IT_SECRET_TWO"] {
+			t.Errorf("%s: traefik secret env = %q", h.Name, got)
+		}
+	}
+
+	// Hooks inherit the deployer's environment plus .env (intended, as MRSK does): a secret
+	// may appear only under the name the user gave it there, never in anything mrsk adds.
+	for _, hook := range strings.Fields(hookNames) {
+		b, err := os.ReadFile(filepath.Join(hookDir, hook+".env"))
+		if err != nil {
+			t.Errorf("hook %s did not run: %v", hook, err)
+			continue
+		}
+		for _, kv := range strings.Split(string(b), "\x00") {
+			k, v, _ := strings.Cut(kv, "=")
+			for name, value := range secrets {
+				if strings.Contains(v, value) && k != name {
+					t.Errorf("hook %s: variable %s carries the value of %s", hook, k, name)
+				}
+			}
+		}
+	}
+}
+
+// TestValuesArriveByteForByte puts every printable ASCII character, quotes, $, backticks,
+// newlines and UTF-8 into clear env and labels: the container's printenv and docker's labels
+// must show exactly the configured bytes.
+func TestValuesArriveByteForByte(t *testing.T) {
+	e := env.Shared(t)
+	const service = "sec-bytes"
+	var ascii strings.Builder
+	for c := byte(0x20); c < 0x7f; c++ {
+		ascii.WriteByte(c)
+	}
+	values := map[string]string{
+		"IT_ASCII":   ascii.String(),
+		"IT_SHELL":   `it's "quoted" $HOME $(id) ` + "`id` \\n \\ #{x} #$y #@z ${ $",
+		"IT_LINES":   "line one\nline two\n\ttabbed\r\n",
+		"IT_UTF8":    "h\u00e9llo w\u00f6rld \u2713 \U0001F600 \u65e5\u672c",
+		"IT_TRAIL":   "  spaces around  ",
+		"IT_DOLLARS": "cost: $5 $$ $ {}",
+	}
+	var envYAML, labelsYAML strings.Builder
+	for name, v := range values {
+		b, _ := json.Marshal(v) // JSON strings are YAML double-quoted scalars
+		fmt.Fprintf(&envYAML, "    %s: %s\n", name, b)
+		fmt.Fprintf(&labelsYAML, "  it.%s: %s\n", strings.ToLower(name), b)
+	}
+	p := newProject(t, service, projectOptions{Hosts: e.Hosts[:1],
+		Extra: "env:\n  clear:\n" + envYAML.String() + "labels:\n" + labelsYAML.String()})
+	version := p.commit("byte for byte")
+	h := e.Hosts[0]
+	p.must("deploy")
+
+	container := fmt.Sprintf("%s-web-%s", service, version)
+	for name, want := range values {
+		if got := containerEnv(t, h, container, name); got != want {
+			t.Errorf("printenv %s = %q, want %q", name, got, want)
+		}
+	}
+	var labels map[string]string
+	if err := json.Unmarshal([]byte(hostOut(t, h, "docker inspect --format '{{json .Config.Labels}}' "+container)), &labels); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range values {
+		if got := labels["it."+strings.ToLower(name)]; got != want {
+			t.Errorf("label it.%s = %q, want %q", strings.ToLower(name), got, want)
+		}
+	}
+}
+
+// containerEnv is `printenv NAME` inside the container, byte for byte: the output travels
+// hex-encoded (od on the host) so no shell or SSH layer can alter it; printenv's own
+// trailing newline is removed.
+func containerEnv(t *testing.T, h *env.Host, container, name string) string {
+	t.Helper()
+	out, err := h.Run(fmt.Sprintf("docker exec %s printenv %s | od -An -v -tx1", container, name))
+	if err != nil {
+		t.Fatalf("%s: printenv %s in %s: %v\n%s", h.Name, name, container, err, out)
+	}
+	b, err := hex.DecodeString(strings.Join(strings.Fields(out), ""))
+	if err != nil {
+		t.Fatalf("decoding od output %q: %v", out, err)
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+// removeEnvFiles deletes the env files the scenario left on the hosts.
+func removeEnvFiles(t *testing.T, hosts []*env.Host) {
+	for _, h := range hosts {
+		if _, err := h.Run("rm -rf .mrsk/env"); err != nil {
+			t.Errorf("%s: removing env files: %v", h.Name, err)
+		}
+	}
+}
+
+// processSampler collects every distinct process command line seen on the hosts (over
+// SSH) and on this machine while it runs.
+type processSampler struct {
+	t     *testing.T
+	hosts []*env.Host
+	stopf string // the loops end when this file exists
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	seen  map[string]string // where → distinct `ps -eo args` lines
+}
+
+// psLoop prints each distinct process command line once, sampling every 50 ms until the
+// stop file exists (at most 5 minutes). It holds no secret itself, so it cannot match its
+// own arguments.
+func psLoop(stopFile string) string {
+	return fmt.Sprintf(`rm -f %[1]s; end=$(( $(date +%%s) + 300 )); `+
+		`while [ ! -e %[1]s ] && [ "$(date +%%s)" -lt "$end" ]; do ps -eo args; sleep 0.05; done | awk '!seen[$0]++'; rm -f %[1]s`, stopFile)
+}
+
+func startProcessSampler(t *testing.T, hosts []*env.Host) *processSampler {
+	t.Helper()
+	s := &processSampler{t: t, hosts: hosts, seen: map[string]string{},
+		stopf: fmt.Sprintf("/tmp/mrsk-it-ps-stop-%d", time.Now().UnixNano())}
+	for _, h := range hosts {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			out, err := h.Run(psLoop(s.stopf))
+			s.add(h.Name, out, err)
+		}()
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		out, err := exec.Command("sh", "-c", psLoop(s.stopf)).Output()
+		s.add("this machine", string(out), err)
+	}()
+	time.Sleep(2 * time.Second) // let every loop take its first samples
+	return s
+}
+
+func (s *processSampler) add(where, out string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.t.Errorf("process sampler on %s: %v", where, err)
+	}
+	s.seen[where] += out
+}
+
+// stop ends the sampling and returns what was seen, by host. A sampler that saw no
+// dockerd (hosts) or no sshd/go (this machine) did not sample, which fails the test.
+func (s *processSampler) stop() map[string]string {
+	for _, h := range s.hosts {
+		if _, err := h.Run("touch " + s.stopf); err != nil {
+			s.t.Errorf("stopping the sampler on %s: %v", h.Name, err)
+		}
+	}
+	if err := os.WriteFile(s.stopf, nil, 0o644); err != nil {
+		s.t.Error(err)
+	}
+	s.wg.Wait()
+	for where, out := range s.seen {
+		if !strings.Contains(out, "ps -eo args") || (where != "this machine" && !strings.Contains(out, "dockerd")) {
+			s.t.Errorf("the process sampler on %s saw nothing (%d bytes)", where, len(out))
+		}
+		s.t.Logf("process sampler on %s: %d distinct command lines, %d docker commands", where,
+			strings.Count(out, "\n"), strings.Count(out, "\ndocker "))
+	}
+	return s.seen
+}
