@@ -106,10 +106,10 @@ func (e *BootError) Hint() string {
 func (e *BootError) withOld(hosts []string) []string {
 	out := make([]string, len(hosts))
 	for i, h := range hosts {
+		// unknown when the host failed before its running version was read
+		out[i] = h
 		if v := e.Old[h]; v != "" {
-			out[i] = h + " (" + v + ")"
-		} else {
-			out[i] = h + " (none)"
+			out[i] += " (" + v + ")"
 		}
 	}
 	return out

@@ -38,7 +38,7 @@ func TestBootFailureReportsHostStates(t *testing.T) {
 		"app boot of version abc123 failed part-way",
 		"now running abc123: 1.1.1.1",
 		"(boot failed or interrupted): 1.1.1.2 (oldver)",
-		"(not reached): 1.1.1.3 (none)",
+		"(not reached): 1.1.1.3\n",
 		"`mrsk lock release`", "`mrsk deploy` again", "`mrsk rollback oldver`",
 	} {
 		if !strings.Contains(hint, want) {
@@ -83,7 +83,8 @@ func TestRegistryReach(t *testing.T) {
 	down := &CommandError{Host: "", Status: 1, Msg: "docker exit status: 1",
 		Stderr: `Error response from daemon: Get "http://localhost:5555/v2/": dial tcp 127.0.0.1:5555: connect: connection refused`}
 	var ru *RegistryUnreachableError
-	if err := s.registryReach(down); !errors.As(err, &ru) || !strings.Contains(err.Error(), "is unreachable") {
+	want := `the image registry Docker Hub is unreachable from this machine: Error response from daemon: Get "http://localhost:5555/v2/": dial tcp 127.0.0.1:5555: connect: connection refused`
+	if err := s.registryReach(down); !errors.As(err, &ru) || err.Error() != want {
 		t.Errorf("connection refused: got %v", err)
 	}
 	missing := &CommandError{Host: "h", Status: 1, Msg: "docker exit status: 1", Stderr: "manifest unknown"}

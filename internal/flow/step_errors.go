@@ -36,14 +36,22 @@ func inStep(step string, err error) error {
 // RegistryUnreachableError is a registry login, push or pull that failed
 // because the registry did not answer (refused, reset, timed out, unknown
 // name), as opposed to a refused login or a missing tag: the fix is on the
-// registry or the network, not in deploy.yml.
+// registry or the network, not in deploy.yml. The message keeps only
+// docker's line about the connection (a push's error would otherwise carry
+// the whole build log); the full error stays in Err for -v.
 type RegistryUnreachableError struct {
 	Registry string
+	Host     string // "" when the local docker (build, push, login) failed
+	Cause    string // docker's line that says the connection failed
 	Err      error
 }
 
 func (e *RegistryUnreachableError) Error() string {
-	return fmt.Sprintf("the image registry %s is unreachable: %v", e.Registry, e.Err)
+	from := "from this machine"
+	if e.Host != "" {
+		from = "from host " + e.Host
+	}
+	return fmt.Sprintf("the image registry %s is unreachable %s: %s", e.Registry, from, e.Cause)
 }
 
 func (e *RegistryUnreachableError) Unwrap() error { return e.Err }
@@ -72,15 +80,22 @@ func (s *Session) registryReach(err error) error {
 	if !errors.As(err, &ce) {
 		return err
 	}
-	text := ce.Stderr + "\n" + ce.Stdout + "\n" + ce.Msg
-	for _, m := range unreachableMarks {
-		if strings.Contains(text, m) {
-			server := s.Cfg.Registry().Server
-			if server == "" {
-				server = "Docker Hub"
+	// the last matching line: docker prints the connection failure at the end
+	var cause string
+	for _, l := range strings.Split(ce.Stdout+"\n"+ce.Stderr, "\n") {
+		for _, m := range unreachableMarks {
+			if strings.Contains(l, m) {
+				cause = strings.TrimSpace(l)
+				break
 			}
-			return &RegistryUnreachableError{Registry: server, Err: err}
 		}
 	}
-	return err
+	if cause == "" {
+		return err
+	}
+	server := s.Cfg.Registry().Server
+	if server == "" {
+		server = "Docker Hub"
+	}
+	return &RegistryUnreachableError{Registry: server, Host: ce.Host, Cause: cause, Err: err}
 }

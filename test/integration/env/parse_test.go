@@ -1,0 +1,24 @@
+package env
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseBuildOutput(t *testing.T) {
+	out := "base=mrsk-it/debian:b-1\ncurl=mrsk-it/debian-curl:2\nvm=mrsk-it/vm:3\n\nregistry=mrsk-it/registry:4\ntraefik=mrsk-it/traefik:v2.11.14-5\nbuildx=/c/docker-buildx\n"
+	im, err := parseBuildOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Images{"mrsk-it/debian:b-1", "mrsk-it/debian-curl:2", "mrsk-it/vm:3", "mrsk-it/registry:4", "mrsk-it/traefik:v2.11.14-5", "/c/docker-buildx"}
+	if im != want {
+		t.Fatalf("got %+v, want %+v", im, want)
+	}
+	if _, err := parseBuildOutput(strings.Replace(out, "vm=", "xm=", 1)); err == nil || !strings.Contains(err.Error(), "xm=") {
+		t.Fatalf("unknown key: got %v", err)
+	}
+	if _, err := parseBuildOutput("base=a\n"); err == nil || !strings.Contains(err.Error(), "did not report") {
+		t.Fatalf("missing keys: got %v", err)
+	}
+}

@@ -1,0 +1,351 @@
+//go:build integration
+
+package integration
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/mrsk-go/mrsk/test/integration/env"
+)
+
+// The fault matrix: each scenario deploys v1, breaks something while v2 is deployed, checks
+// what the user is told (host and step, within the connect timeout + slack), the lock's
+// state (flows §14), that the old version still serves where nothing switched, and that
+// one more run after healing converges every host to the new version.
+//
+// Each scenario logs a "FAULT <name>: failed Ns after the fault …" line with the message a
+// user sees: `go test -tags integration -run TestFault -v ./test/integration/` prints them.
+
+// bootOneByOne boots one host at a time, so a fault injected while the second host boots
+// leaves the first switched and the last not yet reached: the partial state to report.
+const bootOneByOne = "boot:\n  limit: 1\n  wait: 1\n"
+
+// 1. A host stops (its container is stopped) while the new version boots host by host.
+func TestFaultHostStopsMidBoot(t *testing.T) {
+	p := newProject(t, "ft-stop", projectOptions{Extra: faultExtra + bootOneByOne})
+	v1 := p.git("rev-parse", "HEAD")
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	v2 := p.release("v2")
+	first, second, bad := p.hosts[0], p.hosts[1], p.hosts[2]
+	t.Cleanup(func() { _ = bad.Start() }) // runs before cleanHosts, which needs the host
+	r := p.mrskFault([]string{"deploy"}, onRun("docker start", second), func(*os.Process) error { return bad.Stop() })
+	p.expectFailure("host stops mid-boot", r,
+		"Boot app version "+v2+": Exception while executing on host "+bad.Addr,
+		"now running "+v2+": "+first.Addr+", "+second.Addr,
+		"still running the old version", bad.Addr,
+		"Deploy lock was not released", "mrsk lock release", "`mrsk deploy` again", "mrsk rollback "+v1)
+	p.expectLock(true)
+	p.waitServing([]*env.Host{first, second}, "v2", switchTimeout)
+
+	if err := bad.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// its dockerd restarts the containers it ran: the old version is back, never switched
+	p.waitServing([]*env.Host{bad}, "v1", switchTimeout)
+	p.converge(true, "v2")
+}
+
+// 2. A host's network is cut mid-boot: paused, it still accepts TCP but never answers.
+func TestFaultHostPausedMidBoot(t *testing.T) {
+	p := newProject(t, "ft-pause", projectOptions{Extra: faultExtra + bootOneByOne})
+	v1 := p.git("rev-parse", "HEAD")
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	v2 := p.release("v2")
+	first, second, bad := p.hosts[0], p.hosts[1], p.hosts[2]
+	t.Cleanup(func() { _ = bad.Unpause() })
+	r := p.mrskFault([]string{"deploy"}, onRun("docker start", second), func(*os.Process) error { return bad.Pause() })
+	p.expectFailure("host paused mid-boot", r,
+		"Boot app version "+v2+": Exception while executing on host "+bad.Addr,
+		"now running "+v2+": "+first.Addr+", "+second.Addr,
+		"still running the old version", bad.Addr,
+		"Deploy lock was not released", "mrsk lock release", "mrsk rollback "+v1)
+	p.expectLock(true)
+	p.waitServing([]*env.Host{first, second}, "v2", switchTimeout)
+
+	if err := bad.Unpause(); err != nil {
+		t.Fatal(err)
+	}
+	p.assertServing([]*env.Host{bad}, "v1")
+	p.converge(true, "v2")
+}
+
+// 3a. The registry goes down while the image is built and pushed.
+func TestFaultRegistryDownDuringPush(t *testing.T) {
+	e := env.Shared(t)
+	p := newProject(t, "ft-push", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	p.release("v2")
+	var blocked bool
+	t.Cleanup(func() {
+		if blocked {
+			_ = blockRegistry(e, false)
+		}
+	})
+	r := p.mrskFault([]string{"deploy"}, onLine("Build and push app image..."), func(*os.Process) error {
+		blocked = true
+		return blockRegistry(e, true)
+	})
+	p.expectFailure("registry down during push", r,
+		"Build and push app image: the image registry "+e.Registry+" is unreachable from this machine",
+		"no host was switched")
+	p.expectLock(false)
+	p.assertServing(p.hosts, "v1")
+
+	if err := blockRegistry(e, false); err != nil {
+		t.Fatal(err)
+	}
+	blocked = false
+	p.converge(false, "v2")
+}
+
+// 3b. The registry is unreachable from the hosts while they pull (after the push worked).
+func TestFaultRegistryDownDuringPull(t *testing.T) {
+	e := env.Shared(t)
+	p := newProject(t, "ft-pull", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	p.release("v2")
+	cut := false
+	t.Cleanup(func() {
+		if cut {
+			for _, h := range p.hosts {
+				restoreRegistryForward(t, h)
+			}
+		}
+	})
+	r := p.mrskFault([]string{"deploy"}, onLine("Build and push app image..."), func(*os.Process) error {
+		cut = true
+		for _, h := range p.hosts {
+			if err := cutRegistryForward(h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	p.expectFailure("registry down during pull", r,
+		"Build and push app image: the image registry "+e.Registry+" is unreachable from host "+p.hosts[0].Addr, "connection refused",
+		"no host was switched")
+	p.expectLock(false)
+	p.assertServing(p.hosts, "v1")
+
+	for _, h := range p.hosts {
+		restoreRegistryForward(t, h)
+	}
+	cut = false
+	p.converge(false, "v2")
+}
+
+// 4. The new version never becomes healthy: the pre-switch health check stops the deploy.
+func TestFaultNeverHealthy(t *testing.T) {
+	p := newProject(t, "ft-sick", projectOptions{Extra: faultExtra, MaxAttempts: 3})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	// the app listens where the health check does not probe
+	p.editFile("Dockerfile", func(s string) string { return strings.Replace(s, "ENV PORT=3000", "ENV PORT=3001", 1) })
+	p.release("v2")
+	// the "fault" is the version itself: time is measured from its health check's start
+	r := p.mrskFault([]string{"deploy"}, onLine("Ensure app can pass healthcheck..."), func(*os.Process) error { return nil })
+	p.expectFailure("never healthy", r,
+		"Ensure app can pass healthcheck: Exception while executing on host "+p.hosts[0].Addr+": container not ready")
+	p.expectLock(false)
+	p.assertServing(p.hosts, "v1")
+
+	p.editFile("Dockerfile", func(s string) string { return strings.Replace(s, "ENV PORT=3001", "ENV PORT=3000", 1) })
+	p.release("v3")
+	p.converge(false, "v3")
+}
+
+// 5. Ctrl-C while the new version boots: in-flight work is cancelled, the lock is kept (the
+// failure is inside app boot) and the output says what state the hosts are in.
+func TestFaultInterruptDuringBoot(t *testing.T) {
+	p := newProject(t, "ft-int", projectOptions{Extra: faultExtra})
+	v1 := p.git("rev-parse", "HEAD")
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	v2 := p.release("v2")
+	r := p.mrskFault([]string{"deploy"}, onRun("docker start", p.hosts[0]), sigint)
+	p.expectFailure("SIGINT during boot", r,
+		"ERROR (Interrupt): interrupted", "app boot of version "+v2+" was interrupted part-way",
+		"Deploy lock was not released", "mrsk lock release", "mrsk rollback "+v1)
+	if r.exit != 130 {
+		t.Errorf("exit status %d after SIGINT; want 130", r.exit)
+	}
+	if r.sinceFault() > 10*time.Second {
+		t.Errorf("mrsk took %.1fs to stop after SIGINT; in-flight work must be cancelled", r.sinceFault().Seconds())
+	}
+	p.expectLock(true)
+	// nothing was stopped: every host still answers (the old version, possibly beside a new
+	// container the interrupted boot had started)
+	for _, h := range p.hosts {
+		if code, body, err := h.Curl("/"); err != nil || code != 200 {
+			t.Errorf("%s after SIGINT: GET / = %d %q (%v); the old version must keep serving", h.Name, code, body, err)
+		}
+	}
+	p.converge(true, "v2")
+}
+
+// 6. Two deploys at once: exactly one proceeds, the other names the lock holder.
+func TestFaultConcurrentDeploys(t *testing.T) {
+	p := newProject(t, "ft-twice", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	p.release("v2")
+	var second *result
+	var mu sync.Mutex
+	// the second deploy starts once the first holds the lock (its first step has begun)
+	r := p.mrskFault([]string{"deploy"}, onLine("Log into image registry..."), func(*os.Process) error {
+		res := p.mrsk("deploy")
+		mu.Lock()
+		second = res
+		mu.Unlock()
+		return nil
+	})
+	if r.failed {
+		t.Fatalf("the first deploy failed:\n%s", r.out)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !second.failed {
+		t.Fatalf("the second deploy succeeded while the first held the lock:\n%s", second.out)
+	}
+	for _, want := range []string{"Deploy lock found", "Locked by: " + lifecycleGitUser, "mrsk lock release"} {
+		if !strings.Contains(second.out, want) {
+			t.Errorf("second deploy's output lacks %q:\n%s", want, second.out)
+		}
+	}
+	t.Logf("FAULT concurrent deploy: the second failed after %.1fs; message:\n%s", second.dur.Seconds(), errorLines(second.out))
+	if second.dur > faultConnectTimeout+faultSlack {
+		t.Errorf("the second deploy took %.1fs to report the lock", second.dur.Seconds())
+	}
+	p.waitServing(p.hosts, "v2", switchTimeout)
+	p.expectLock(false)
+}
+
+// 7. A host's SSH key changed: mrsk refuses it and runs nothing there.
+func TestFaultHostKeyChanged(t *testing.T) {
+	e := env.Shared(t)
+	p := newProject(t, "ft-hostkey", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+	bad := p.hosts[2]
+	auditLog := fmt.Sprintf("cat mrsk-%s-audit.log", p.service)
+	auditBefore := bad.MustRun(t, auditLog)
+
+	orig, err := os.ReadFile(e.KnownHostsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := func() {
+		if err := os.WriteFile(e.KnownHostsPath, orig, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(restore)
+	if err := os.WriteFile(e.KnownHostsPath, []byte(swapHostKey(t, string(orig), bad.Addr)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	v2 := p.release("v2")
+	r := p.mrskFault([]string{"deploy"}, onLine("Acquiring the deploy lock..."), func(*os.Process) error { return nil })
+	p.expectFailure("host key changed", r, bad.Addr, "host key for "+bad.Addr+" has CHANGED", "ssh-keygen -R")
+	p.expectLock(false)
+	restore() // the checks below use ssh too
+
+	if got := bad.MustRun(t, auditLog); got != auditBefore {
+		t.Errorf("%s's audit log changed although its key was refused:\nbefore:\n%s\nafter:\n%s", bad.Name, auditBefore, got)
+	}
+	if got := bad.MustRun(t, fmt.Sprintf("docker images -q %s/%s:%s", e.Registry, p.service, v2)); strings.TrimSpace(got) != "" {
+		t.Errorf("%s pulled the new version although its key was refused", bad.Name)
+	}
+	p.assertServing(p.hosts, "v1")
+	p.converge(false, "v2")
+}
+
+// swapHostKey replaces addr's known_hosts entries with one for a key the host does not have.
+func swapHostKey(t *testing.T, knownHosts, addr string) string {
+	t.Helper()
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(knownHosts, "\n"), "\n") {
+		if !strings.HasPrefix(l, addr+" ") {
+			out = append(out, l)
+		}
+	}
+	out = append(out, knownhosts.Line([]string{addr}, key))
+	return strings.Join(out, "\n") + "\n"
+}
+
+// 8. A hook exits non-zero: the deploy stops before any container changes.
+func TestFaultHookFails(t *testing.T) {
+	p := newProject(t, "ft-hook", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	p.writeHook("pre-deploy", 1)
+	p.release("v2")
+	r := p.mrskFault([]string{"deploy"}, onLine("Build and push app image..."), func(*os.Process) error { return nil })
+	p.expectFailure("pre-deploy hook fails", r, "Hook `pre-deploy` failed")
+	p.expectLock(false)
+	p.assertServing(p.hosts, "v1")
+
+	p.writeHook("pre-deploy", 0)
+	p.converge(false, "v2")
+}
+
+// 9. The image pull fails on one host only (it cannot reach the registry; the others pulled).
+func TestFaultPullFailsOnOneHost(t *testing.T) {
+	e := env.Shared(t)
+	p := newProject(t, "ft-onepull", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	p.release("v2")
+	bad := p.hosts[1]
+	cut := false
+	t.Cleanup(func() {
+		if cut {
+			restoreRegistryForward(t, bad)
+		}
+	})
+	r := p.mrskFault([]string{"deploy"}, onLine("Build and push app image..."), func(*os.Process) error {
+		cut = true
+		return cutRegistryForward(bad)
+	})
+	p.expectFailure("pull fails on one host", r,
+		"Build and push app image: the image registry "+e.Registry+" is unreachable from host "+bad.Addr,
+		"no host was switched")
+	p.expectLock(false)
+	// the pull comes before any boot: every host, also those that pulled, still serves v1
+	p.assertServing(p.hosts, "v1")
+
+	restoreRegistryForward(t, bad)
+	cut = false
+	p.converge(false, "v2")
+}

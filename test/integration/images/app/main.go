@@ -1,0 +1,48 @@
+// Command app is the tiny web app the integration environment deploys: /up answers 200,
+// / answers "<version> <hostname>", and every request is logged as one line on stdout so
+// tests can read it back with `docker logs` (and mrsk's `app logs`).
+//
+// Built static (CGO_ENABLED=0) with the version injected:
+//
+//	go build -ldflags "-X main.version=v1" .
+package main
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+)
+
+// version is replaced at link time; each test deploy gets its own.
+var version = "dev"
+
+func main() {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3000"
+	}
+	host, _ := os.Hostname()
+	logger := log.New(os.Stdout, "", log.LstdFlags)
+	logger.Printf("app %s listening on :%s", version, port)
+	logger.Fatal(http.ListenAndServe(":"+port, newHandler(version, host, logger)))
+}
+
+// newHandler is separate from main so the routes can be tested without a listener.
+func newHandler(version, host string, logger *log.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/up", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "OK")
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, "%s %s\n", version, host)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.Printf("%s %s %s", r.Method, r.URL.RequestURI(), r.Proto)
+		mux.ServeHTTP(w, r)
+	})
+}

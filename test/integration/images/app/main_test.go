@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestRoutes(t *testing.T) {
+	var logs bytes.Buffer
+	h := newHandler("v7", "web-1", log.New(&logs, "", 0))
+	cases := []struct {
+		path string
+		code int
+		body string
+	}{
+		{"/up", http.StatusOK, "OK\n"},
+		{"/", http.StatusOK, "v7 web-1\n"},
+		{"/missing", http.StatusNotFound, "404 page not found\n"},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", c.path+"?x=1", nil))
+		if rec.Code != c.code || rec.Body.String() != c.body {
+			t.Errorf("GET %s = %d %q, want %d %q", c.path, rec.Code, rec.Body.String(), c.code, c.body)
+		}
+		if !strings.Contains(logs.String(), "GET "+c.path+"?x=1 HTTP/1.1") {
+			t.Errorf("request line for %s not logged; logs:\n%s", c.path, logs.String())
+		}
+	}
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the images of the integration environment, offline: Debian base by debootstrap,
+# everything else by apt inside `docker build` or from the Go module proxy. Only what is
+# missing is built: every tag carries a hash of its inputs (recipe files + parent tag), so a
+# changed Dockerfile produces a new tag and therefore a rebuild, and an unchanged one is reused
+# from the local engine (the engine is the cache between runs).
+#
+# stdout: one "key=value" line per artefact (base, curl, vm, registry, traefik, buildx);
+# the Go package test/integration/env parses them. Progress and timings go to stderr.
+#
+# Env: MRSK_IT_CACHE (default ~/.cache/mrsk-it) for the traefik/buildx binaries and .debs,
+#      DEBIAN_MIRROR, TRAEFIK_VERSION, BUILDX_VERSION, ONLY="base curl ..." to build a subset.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/build-lib.sh
+. "$HERE/lib/build-lib.sh"
+
+SUITE=bookworm
+TRAEFIK_VERSION=${TRAEFIK_VERSION:-v2.11.14}
+BUILDX_VERSION=${BUILDX_VERSION:-v0.19.3}
+ONLY=${ONLY:-base curl vm registry traefik buildx}
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
+
+need_docker
+
+# Two runs at once (parallel go test binaries, a developer and CI) would build the same tags
+# twice and leave one copy dangling: serialize them.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/build.lock"
+flock 9
+
+# base: debootstrap minbase, slimmed, imported. No registry is involved at all.
+base_hash=$(printf '%s\n' "$SUITE" "$(declare -f build_rootfs_image slim_rootfs)" | short_hash)
+BASE=mrsk-it/debian:$SUITE-$base_hash
+image_exists "$BASE" || timed "base image $BASE (debootstrap)" build_rootfs_image "$BASE" "$SUITE"
+echo "base=$BASE"
+
+# curl: base + curl + ca-certificates; FROM image for the app and traefik (curl = health checks).
+CURL=mrsk-it/debian-curl:$(dir_hash "$HERE/curl" "$BASE")
+if wants curl || wants traefik; then
+  image_exists "$CURL" || timed "curl image $CURL" docker_build "$CURL" "$HERE/curl" BASE="$BASE"
+  echo "curl=$CURL"
+fi
+
+if wants vm; then
+  VM=mrsk-it/vm:$(dir_hash "$HERE/vm" "$BASE")
+  image_exists "$VM" || timed "vm image $VM" docker_build "$VM" "$HERE/vm" BASE="$BASE"
+  echo "vm=$VM"
+fi
+
+if wants registry; then
+  REG=mrsk-it/registry:$(dir_hash "$HERE/registry" "$BASE")
+  image_exists "$REG" || timed "registry image $REG" docker_build "$REG" "$HERE/registry" BASE="$BASE"
+  echo "registry=$REG"
+fi
+
+if wants traefik; then
+  TRAEFIK=mrsk-it/traefik:$TRAEFIK_VERSION-$(dir_hash "$HERE/traefik" "$CURL")
+  if ! image_exists "$TRAEFIK"; then
+    bin=$CACHE/traefik/traefik-$TRAEFIK_VERSION
+    [ -x "$bin" ] || timed "traefik $TRAEFIK_VERSION binary (go build)" build_traefik_binary "$TRAEFIK_VERSION" >/dev/null
+    ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
+    cp "$HERE/traefik/Dockerfile" "$ctx/"; cp "$bin" "$ctx/traefik"
+    timed "traefik image $TRAEFIK" docker_build "$TRAEFIK" "$ctx" BASE="$CURL"
+  fi
+  echo "traefik=$TRAEFIK"
+fi
+
+if wants buildx; then
+  bx=$CACHE/buildx/$BUILDX_VERSION/docker-buildx
+  [ -x "$bx" ] || timed "buildx $BUILDX_VERSION plugin (go install)" build_buildx_plugin "$BUILDX_VERSION" >/dev/null
+  echo "buildx=$bx"
+fi

@@ -1,0 +1,204 @@
+//go:build integration
+
+package integration
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mrsk-go/mrsk/test/integration/env"
+	"github.com/mrsk-go/mrsk/test/integration/load"
+)
+
+// Zero downtime, proven (docs/zero-downtime.md): a constant stream of requests through each
+// web host's Traefik and through an nginx load balancer in front of both, while the real
+// binary runs deploy (v2), redeploy (v2 again) and rollback (v1). With the drain: no failed
+// request, only the two versions, only the new one after each step. The same run with the
+// drain switched off (MRSK_DRAIN=0, MRSK 0.13's stop) is only reported, for comparison.
+
+const (
+	zdRate        = 300   // requests per second over all targets
+	zdMinRequests = 20000 // the drained run keeps the load on until this many were sent
+)
+
+func TestZeroDowntimeDeployRedeployRollback(t *testing.T) {
+	e := env.Shared(t)
+	if len(e.Hosts) < 2 {
+		t.Fatalf("the zero-downtime test needs 2 web hosts; the env has %d", len(e.Hosts))
+	}
+	hosts := e.Hosts[:2]
+	lb := load.StartLB(t, e, []string{hosts[0].Addr + ":80", hosts[1].Addr + ":80"})
+
+	var drained, undrained *zdResult
+	t.Run("drain", func(t *testing.T) {
+		drained = zeroDowntimeRun(t, hosts, lb, "zd-drain", true)
+	})
+	t.Run("mrsk-stop", func(t *testing.T) {
+		// the benchmark switch: MRSK 0.13's stop right after the 2 s Traefik delay
+		t.Setenv("MRSK_DRAIN", "0")
+		undrained = zeroDowntimeRun(t, hosts, lb, "zd-stop", false)
+	})
+	for _, r := range []*zdResult{drained, undrained} {
+		if r != nil {
+			t.Log(r.report())
+		}
+	}
+}
+
+// zdStep is one mrsk command under load.
+type zdStep struct {
+	name        string
+	args        []string
+	want        string // the version label answering after it
+	start, done time.Time
+	serving     map[string]bool // container hostnames running right after it
+}
+
+type zdResult struct {
+	mode  string
+	all   load.Summary
+	steps []zdStep
+	// per step: the switch window (start … done + 2 s)
+	windows []load.Summary
+}
+
+func (r *zdResult) report() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: overall %s\n", r.mode, r.all)
+	for i, s := range r.steps {
+		w := r.windows[i]
+		fmt.Fprintf(&b, "  %-8s %5.1fs  switch window: n=%d failed=%d p50=%s p99=%s versions=%v errors=%v\n",
+			s.name, s.done.Sub(s.start).Seconds(), w.Total, w.Failed, w.P50.Round(10*time.Microsecond),
+			w.P99.Round(10*time.Microsecond), w.ByVersion, w.ByError)
+	}
+	return b.String()
+}
+
+func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service string, drain bool) *zdResult {
+	p := newProject(t, service, projectOptions{Hosts: hosts})
+	v1 := p.git("rev-parse", "HEAD")
+	p.must("deploy")
+	p.waitServing(hosts, "v1", switchTimeout)
+
+	targets := []load.Target{{Name: "lb", URL: lb.URL}}
+	for _, h := range hosts {
+		targets = append(targets, load.Target{Name: h.Name, URL: "http://" + h.Addr + "/"})
+	}
+	run, err := load.Start(load.Config{Targets: targets, Rate: zdRate, KeepAlive: 3, Fresh: 3,
+		// a request to a vanished container hangs (MRSK's stop): room for the stream to go on
+		FreshInFlight: 512, Timeout: 10 * time.Second, MaxDuration: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			run.Stop()
+		}
+	}()
+	// v1 under load before the first switch: a baseline window, not a wait for an event
+	time.Sleep(2 * time.Second)
+
+	p.release("v2")
+	steps := []zdStep{
+		{name: "deploy", args: []string{"deploy", "-v"}, want: "v2"},
+		{name: "redeploy", args: []string{"redeploy", "-v"}, want: "v2"},
+		{name: "rollback", args: []string{"rollback", v1, "-v"}, want: "v1"},
+	}
+	for i := range steps {
+		s := &steps[i]
+		s.start = run.Mark(s.name + "-start")
+		r := p.must(s.args...)
+		s.done = run.Mark(s.name + "-done")
+		s.serving = runningHostnames(t, hosts, service)
+		if drain && !strings.Contains(r.out, "Draining container") {
+			t.Errorf("mrsk %s did not drain the old containers; output:\n%s", s.name, r.out)
+		}
+		if !drain && strings.Contains(r.out, "Draining container") {
+			t.Errorf("mrsk %s drained with MRSK_DRAIN=0; output:\n%s", s.name, r.out)
+		}
+	}
+	if drain {
+		// the count the promise is checked on; the load stays on the rolled-back version
+		deadline := time.Now().Add(2 * time.Minute)
+		for len(run.Snapshot()) < zdMinRequests && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	res := run.Stop()
+	stopped = true
+
+	out := &zdResult{mode: map[bool]string{true: "drain", false: "MRSK stop (MRSK_DRAIN=0)"}[drain],
+		all: load.Summarize(res.Records), steps: steps}
+	for _, s := range steps {
+		out.windows = append(out.windows, load.Summarize(load.Window(res.Records, s.start, s.done.Add(2*time.Second))))
+	}
+	t.Log(out.report())
+	if drain {
+		checkZeroDowntime(t, res, steps)
+	}
+	return out
+}
+
+// checkZeroDowntime asserts the promise on counts: enough requests, none failed, only the
+// two versions, and after each step only the new version and the new containers answer.
+func checkZeroDowntime(t *testing.T, res load.Result, steps []zdStep) {
+	t.Helper()
+	all := load.Summarize(res.Records)
+	if all.Total < zdMinRequests {
+		t.Errorf("%d requests sent, want at least %d", all.Total, zdMinRequests)
+	}
+	if all.Failed != 0 {
+		t.Errorf("%d of %d requests failed (5xx or transport error): %s", all.Failed, all.Total, all)
+	}
+	for _, target := range []string{"lb"} {
+		if all.ByTarget[target] == 0 {
+			t.Errorf("no request went through %s", target)
+		}
+	}
+	for v, n := range all.ByVersion {
+		if v != "v1" && v != "v2" {
+			t.Errorf("%d responses were neither v1 nor v2 but %q (statuses %v)", n, v, all.ByStatus)
+		}
+	}
+	for i, s := range steps {
+		end := res.End
+		if i+1 < len(steps) {
+			end = steps[i+1].start
+		}
+		after := load.Window(res.Records, s.done, end)
+		if len(after) == 0 {
+			t.Errorf("no request after %s", s.name)
+			continue
+		}
+		sum := load.Summarize(after)
+		if got := slices.Sorted(maps.Keys(sum.ByVersion)); !slices.Equal(got, []string{s.want}) {
+			t.Errorf("after %s: versions %v answered (%s), want only %s", s.name, sum.ByVersion, sum, s.want)
+		}
+		for h, n := range sum.ByHost {
+			if !s.serving[h] {
+				t.Errorf("after %s: %d answers from container %s, which is no longer running (running: %v)",
+					s.name, n, h, slices.Sorted(maps.Keys(s.serving)))
+			}
+		}
+	}
+}
+
+// runningHostnames are the hostnames of the service's running containers on hosts: what the
+// app puts in its answers, so a stopped container's answer is told from a new one's even
+// when both run the same version (redeploy).
+func runningHostnames(t *testing.T, hosts []*env.Host, service string) map[string]bool {
+	t.Helper()
+	names := map[string]bool{}
+	for _, h := range hosts {
+		out := h.MustRun(t, fmt.Sprintf("docker ps -q --filter label=service=%s --filter label=role=web | xargs -r docker inspect --format '{{.Config.Hostname}}'", service))
+		for _, n := range strings.Fields(out) {
+			names[n] = true
+		}
+	}
+	return names
+}
