@@ -40,7 +40,7 @@ type faultRun struct {
 }
 
 // sinceFault is how long the command ran after the fault was in place.
-func (r *faultRun) sinceFault() time.Duration { return r.dur - r.faultAt }
+func (r *faultRun) sinceFault() time.Duration { return max(r.dur-r.faultAt, 0) }
 
 // mrskFault runs mrsk like p.mrsk, and the first time an output line matches trig it
 // runs fault (with the running process, e.g. to signal it) while mrsk keeps going; the
@@ -238,4 +238,44 @@ func onRun(cmd string, h *env.Host) trigger {
 	return trigger{fmt.Sprintf("%q starting on %s", cmd, h.Name), func(l string) bool {
 		return strings.Contains(l, " Running ") && strings.Contains(l, cmd) && strings.HasSuffix(l, " on "+h.Addr)
 	}}
+}
+
+// emptyRegistry starts a second, empty registry on the env network (removed at cleanup) and
+// returns its address: a host forwarded there sees the same image names, but no tags.
+func emptyRegistry(t *testing.T, e *env.Env) string {
+	t.Helper()
+	name := e.Name + "-registry-empty"
+	if out, err := exec.Command("docker", "run", "-d", "--name", name, "--network", e.Network, e.Images.Registry).CombinedOutput(); err != nil {
+		t.Fatalf("starting an empty registry: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("docker", "rm", "-f", name).Run() })
+	ip, err := exec.Command("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name).Output()
+	if err != nil {
+		t.Fatalf("address of the empty registry: %v", err)
+	}
+	return strings.TrimSpace(string(ip)) + ":5000"
+}
+
+// forwardRegistryTo points the host's registry forward at addr (e.g. an empty registry), so
+// its pulls of the usual names go there.
+func forwardRegistryTo(h *env.Host, addr string) error {
+	if err := cutRegistryForward(h); err != nil {
+		return err
+	}
+	script := fmt.Sprintf(`f=$REGISTRY_FORWARD; nohup socat "TCP-LISTEN:${f%%%%:*},bind=127.0.0.1,fork,reuseaddr" "TCP:%s" >/var/log/registry-forward.log 2>&1 &`, addr)
+	if out, err := exec.Command("docker", "exec", "-d", h.Container, "sh", "-c", script).CombinedOutput(); err != nil {
+		return fmt.Errorf("forwarding %s's registry port to %s: %v\n%s", h.Name, addr, err, out)
+	}
+	// ready when the new forward answers
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, err := h.Exec(`port=${REGISTRY_FORWARD%%:*}; curl -fsS -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/v2/`)
+		if err == nil && strings.TrimSpace(out) == "200" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s's forward to %s does not answer: %v %s", h.Name, addr, err, out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

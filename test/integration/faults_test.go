@@ -319,33 +319,46 @@ func TestFaultHookFails(t *testing.T) {
 	p.converge(false, "v2")
 }
 
-// 9. The image pull fails on one host only (it cannot reach the registry; the others pulled).
+// 9. The image pull fails on one host only: the tag is missing in the registry that host
+// reaches (its forward leads to an empty registry); the other hosts pull it.
 func TestFaultPullFailsOnOneHost(t *testing.T) {
 	e := env.Shared(t)
 	p := newProject(t, "ft-onepull", projectOptions{Extra: faultExtra})
 	p.must("deploy")
 	p.waitServing(p.hosts, "v1", switchTimeout)
 
-	p.release("v2")
+	v2 := p.release("v2")
 	bad := p.hosts[1]
-	cut := false
+	empty := emptyRegistry(t, e)
+	moved := false
 	t.Cleanup(func() {
-		if cut {
+		if moved {
+			_ = cutRegistryForward(bad)
 			restoreRegistryForward(t, bad)
 		}
 	})
 	r := p.mrskFault([]string{"deploy"}, onLine("Build and push app image..."), func(*os.Process) error {
-		cut = true
-		return cutRegistryForward(bad)
+		moved = true
+		return forwardRegistryTo(bad, empty)
 	})
 	p.expectFailure("pull fails on one host", r,
-		"Build and push app image: the image registry "+e.Registry+" is unreachable from host "+bad.Addr,
-		"no host was switched")
+		"Build and push app image: Exception while executing on host "+bad.Addr, "manifest unknown")
 	p.expectLock(false)
 	// the pull comes before any boot: every host, also those that pulled, still serves v1
 	p.assertServing(p.hosts, "v1")
+	for _, h := range p.hosts {
+		if h == bad {
+			continue
+		}
+		if got := h.MustRun(t, fmt.Sprintf("docker images -q %s/%s:%s", e.Registry, p.service, v2)); strings.TrimSpace(got) == "" {
+			t.Errorf("%s did not pull %s although only %s's pull failed", h.Name, v2, bad.Name)
+		}
+	}
 
+	if err := cutRegistryForward(bad); err != nil {
+		t.Fatal(err)
+	}
 	restoreRegistryForward(t, bad)
-	cut = false
+	moved = false
 	p.converge(false, "v2")
 }

@@ -9,12 +9,8 @@ import (
 	"github.com/mrsk-go/mrsk/test/integration/env"
 )
 
-// One env for the package, on its own range so it can run beside other suites;
-// MRSK_LT_SUBNET moves it when another run holds that range.
+// One env for the package. The env picks the first free 10.88.N.0/24, so this
+// suite can run beside others; MRSK_LT_SUBNET pins a range when wanted.
 func TestMain(m *testing.M) {
-	subnet := os.Getenv("MRSK_LT_SUBNET")
-	if subnet == "" {
-		subnet = "10.89.0.0/24"
-	}
-	os.Exit(env.Main(m, env.Options{Hosts: 2, Subnet: subnet}))
+	os.Exit(env.Main(m, env.Options{Hosts: 2, Subnet: os.Getenv("MRSK_LT_SUBNET")}))
 }
