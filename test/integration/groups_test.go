@@ -226,9 +226,13 @@ func TestGroupsBuildArgsAndSecrets(t *testing.T) {
 		return strings.Replace(s, "builder:\n  multiarch: false\n",
 			"builder:\n  multiarch: false\n  args:\n    GREETING: hello-arg\n  secrets:\n    - GR_BUILD_TOKEN\n", 1)
 	})
+	// BuildKit caches a RUN step without regard to its secret's content, so
+	// a nonce (not the secret) keeps an earlier run's layer from answering.
+	nonce := uniqueMarker("nonce")
 	p.editFile("Dockerfile", func(s string) string {
 		return s + "ARG GREETING\nRUN echo \"greeting=$GREETING\" > /greeting\n" +
-			"RUN --mount=type=secret,id=GR_BUILD_TOKEN sha256sum /run/secrets/GR_BUILD_TOKEN | cut -d' ' -f1 > /token.sha\n"
+			"RUN --mount=type=secret,id=GR_BUILD_TOKEN echo " + nonce + " >/dev/null && " +
+			"sha256sum /run/secrets/GR_BUILD_TOKEN | cut -d' ' -f1 > /token.sha\n"
 	})
 	version := p.commit("build arg and secret")
 	img := e.Registry + "/gr-build:" + version
