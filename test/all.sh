@@ -101,6 +101,15 @@ build_images() { bash test/integration/images/build.sh >/dev/null; }
 
 vet() { go vet ./... && go vet -tags integration ./...; }
 
+# The vector test again, verbose, for its one summary line
+# (`vectors: N passed, M deviations, K failed`), which go test hides for a passing package.
+conformance() {
+  local out rc
+  out=$(go test -count=1 -v -run '^TestVectors$' ./internal/conformance 2>&1); rc=$?
+  grep -E '^vectors:' <<<"$out" || printf '%s\n' "$out" | tail -40
+  return $rc
+}
+
 summary() {
   log "summary (total $SECONDS s)"
   printf '%s\n' "${SUMMARY[@]}"
@@ -113,6 +122,8 @@ phase go ensure_go || { summary; exit 1; }
 phase gofmt gofmt_check
 phase vet vet
 phase unit-tests go test ./...
+phase conformance conformance
+phase fuzz env FUZZTIME="${FUZZTIME:-20s}" bash test/fuzz.sh
 if [ "${SKIP_INTEGRATION:-0}" != 1 ]; then
   if phase docker ensure_docker; then
     # built here so the integration phase only runs tests; also their time shows apart
