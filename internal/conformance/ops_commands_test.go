@@ -65,11 +65,11 @@ func appOps() map[string]opFunc {
 	}
 	return map[string]opFunc{
 		"app.run": appE(func(c *Case, _ *config.Config, a commands.App) (commands.Cmd, error) {
-			return a.Run(c.ArgString("hostname"))
+			return withCord(a).Run(c.ArgString("hostname"))
 		}),
 		"app.start": app(func(_ *Case, _ *config.Config, a commands.App) commands.Cmd { return a.Start() }),
 		"app.start_or_run": appE(func(c *Case, _ *config.Config, a commands.App) (commands.Cmd, error) {
-			return a.StartOrRun(c.ArgString("hostname"))
+			return withCord(a).StartOrRun(c.ArgString("hostname"))
 		}),
 		"app.stop": app(func(c *Case, _ *config.Config, a commands.App) commands.Cmd {
 			return a.Stop(c.ArgString("version"))
@@ -346,4 +346,11 @@ func miscCommandOps() map[string]opFunc {
 		"docker.superuser?": plain(func(*Case, *config.Config) commands.Cmd { return commands.Docker{}.Superuser() }),
 		"docker.install":    plain(func(*Case, *config.Config) commands.Cmd { return commands.Docker{}.Install() }),
 	}
+}
+
+// withCord gives a docker run builder the cord that app boot gives web
+// containers (docs/zero-downtime.md), so the vectors check the line mrsk
+// really runs; roles that do not drain are unchanged.
+func withCord(a commands.App) commands.App {
+	return a.WithCord(commands.CordDir(a.ContainerName(""), "ffffffffffff"))
 }

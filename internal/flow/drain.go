@@ -24,9 +24,15 @@ const drainPoll = 100 * time.Millisecond
 // unhealthy.
 const dockerHealthRetries = 3
 
-// traefikSwitchBound is how long Traefik may take to apply a change:
-// its providersThrottleDuration (2 s) plus slack.
-const traefikSwitchBound = 3 * time.Second
+// traefikSwitchBound is how long Traefik may take to apply a change: its
+// providersThrottleDuration (2 s) plus slack for a loaded host. It is only
+// spent in full when Traefik does not log at DEBUG (MRSK always sets it).
+const traefikSwitchBound = 5 * time.Second
+
+// unhealthySlack is added to the checks a cut container needs to fail:
+// on a loaded host each check's docker exec is slow, and stopping before
+// Traefik has let go is exactly what the drain avoids.
+const unhealthySlack = 10 * time.Second
 
 // drains reports whether app's containers are drained before they stop:
 // Traefik roles with a health check, unless the benchmark switch
@@ -163,7 +169,7 @@ func droppedFrom(configs string, ips []string) bool {
 
 // unhealthyBound is how long a cut container may take to turn unhealthy:
 // one check interval per retry, one more for a check already running, and
-// 2 s for slow checks.
+// unhealthySlack.
 func (s *Session) unhealthyBound(app commands.App) time.Duration {
 	interval := time.Second
 	if r := s.Cfg.Role(app.Role()); r != nil {
@@ -171,19 +177,20 @@ func (s *Session) unhealthyBound(app commands.App) time.Duration {
 			interval = d
 		}
 	}
-	return interval*(dockerHealthRetries+1) + 2*time.Second
+	return interval*(dockerHealthRetries+1) + unhealthySlack
 }
 
-// pollUntil checks done every drainPoll until it is true or bound has been
-// spent waiting. Waiting is counted in polls, not read from the clock, so
-// a run with a fake clock ends too.
+// pollUntil checks done every drainPoll until it is true or bound has
+// passed: on the clock (each check is a remote command, slow on a loaded
+// host) or counted in polls (so a run with a fake clock ends too).
 func (s *Session) pollUntil(ctx context.Context, bound time.Duration, done func() (bool, error)) (bool, error) {
+	deadline := s.Now().Add(bound)
 	for polls := int(bound / drainPoll); ; polls-- {
 		ok, err := done()
 		if err != nil || ok {
 			return ok, err
 		}
-		if polls <= 0 {
+		if polls <= 0 || s.Now().After(deadline) {
 			return false, nil
 		}
 		if err := s.Sleep(ctx, drainPoll, "poll"); err != nil {

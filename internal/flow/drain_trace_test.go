@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mrsk-go/mrsk/internal/config"
 )
@@ -176,11 +177,11 @@ func TestDrainGivesUpAfterBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	polls := strings.Count(strings.Join(rec.lines, "\n"), "(poll 0s)")
-	// (1 s × (3 + 1) + 2 s) / 100 ms for unhealthy, 3 s / 100 ms for Traefik
-	if polls != 60+30 {
-		t.Errorf("polls = %d, want 90", polls)
+	// (1 s × (3 + 1) + 10 s) / 100 ms for unhealthy, 5 s / 100 ms for Traefik
+	if polls != 140+50 {
+		t.Errorf("polls = %d, want 190", polls)
 	}
-	for _, msg := range []string{"did not turn unhealthy within 6s", "logged no configuration without app-web-oldver within 3s"} {
+	for _, msg := range []string{"did not turn unhealthy within 14s", "logged no configuration without app-web-oldver within 5s"} {
 		if !strings.Contains(out.out.String(), msg) {
 			t.Errorf("output lacks %q:\n%s", msg, out.out.String())
 		}
@@ -231,5 +232,20 @@ func TestDroppedFrom(t *testing.T) {
 		if got := droppedFrom(c.configs, c.ips); got != c.want {
 			t.Errorf("droppedFrom(%q, %q) = %v, want %v", c.configs, c.ips, got, c.want)
 		}
+	}
+}
+
+// On a loaded host each check is slow: the bound holds on the clock too,
+// not only in polls.
+func TestPollUntilStopsAtTheDeadline(t *testing.T) {
+	p := newProject(t, "", nil)
+	s, _, _ := p.session(t, run{version: "abc123"})
+	now := fixedNow
+	s.Now = func() time.Time { now = now.Add(time.Second); return now } // every check takes 1 s
+	checks := 0
+	ok, err := s.pollUntil(ctx, 3*time.Second, func() (bool, error) { checks++; return false, nil })
+	// the deadline is 3 s after the start: the 4th check ends past it (instead of 31 polls)
+	if ok || err != nil || checks != 4 {
+		t.Errorf("pollUntil = %v, %v after %d checks; want false, nil after 4", ok, err, checks)
 	}
 }

@@ -56,6 +56,7 @@ type zdStep struct {
 	want        string // the version label answering after it
 	start, done time.Time
 	serving     map[string]bool // container hostnames running right after it
+	out         string          // mrsk's -v output, timed, for explaining a failure
 }
 
 type zdResult struct {
@@ -115,6 +116,11 @@ func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service strin
 		r := p.must(s.args...)
 		s.done = run.Mark(s.name + "-done")
 		s.serving = runningHostnames(t, hosts, service)
+		var b strings.Builder
+		for _, l := range r.lines {
+			fmt.Fprintf(&b, "%7.3fs %s\n", l.at.Seconds(), l.text)
+		}
+		s.out = b.String()
 		if drain && !strings.Contains(r.out, "Draining container") {
 			t.Errorf("mrsk %s did not drain the old containers; output:\n%s", s.name, r.out)
 		}
@@ -154,6 +160,7 @@ func checkZeroDowntime(t *testing.T, res load.Result, steps []zdStep) {
 	}
 	if all.Failed != 0 {
 		t.Errorf("%d of %d requests failed (5xx or transport error): %s", all.Failed, all.Total, all)
+		explainFailures(t, res, steps)
 	}
 	for _, target := range []string{"lb"} {
 		if all.ByTarget[target] == 0 {
@@ -201,4 +208,32 @@ func runningHostnames(t *testing.T, hosts []*env.Host, service string) map[strin
 		}
 	}
 	return names
+}
+
+// explainFailures logs the failed requests against the steps' times and the drain lines of
+// mrsk's output, so a failure says which switch lost which request.
+func explainFailures(t *testing.T, res load.Result, steps []zdStep) {
+	t.Helper()
+	shown := 0
+	for _, r := range res.Records {
+		if !r.Failed() || shown == 30 {
+			continue
+		}
+		shown++
+		where := "before the steps"
+		for _, s := range steps {
+			if !r.Start.Before(s.start) {
+				where = fmt.Sprintf("%s +%.3fs", s.name, r.Start.Sub(s.start).Seconds())
+			}
+		}
+		t.Logf("failed: %s target=%s keepalive=%v status=%d err=%q latency=%s", where, r.Target, r.KeepAlive, r.Status, r.Err, r.Latency)
+	}
+	for _, s := range steps {
+		for _, l := range strings.Split(s.out, "\n") {
+			if strings.Contains(l, "Drain") || strings.Contains(l, "within") || strings.Contains(l, "no cord") ||
+				strings.Contains(l, "docker stop") || strings.Contains(l, "Container is healthy") || strings.Contains(l, "rm -f") {
+				t.Logf("%s: %s", s.name, l)
+			}
+		}
+	}
 }
