@@ -8,11 +8,6 @@ import (
 	"github.com/mrsk-go/mrsk/internal/flow"
 )
 
-// named adapts a flow taking the accessory NAME to a cobra RunE.
-func (a *App) named(fn func(s *flow.Session, ctx context.Context, name string) error) func(*cobra.Command, []string) error {
-	return a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error { return fn(s, ctx, args[0]) })
-}
-
 // accessoryCommand is `mrsk accessory …`; NAME is a key of `accessories:`.
 func accessoryCommand(a *App) *cobra.Command {
 	name := argSpec{min: 1, max: 1, usage: "NAME"}

@@ -38,14 +38,6 @@ func (o *execOptions) register(c *cobra.Command) {
 	c.Flags().BoolVar(&o.reuse, "reuse", false, "Reuse currently running container instead of starting a new one")
 }
 
-// run adapts a flow that may attach the terminal: an interactive command's
-// exit status becomes mrsk's.
-func (a *App) runTerminal(fn func(ctx context.Context, s *flow.Session, args []string) error) func(*cobra.Command, []string) error {
-	return a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
-		return exitWith(fn(ctx, s, args))
-	})
-}
-
 // appCommand is `mrsk app …`.
 func appCommand(a *App) *cobra.Command {
 	var exec execOptions

@@ -94,23 +94,6 @@ func (m *OMap) setLine(k string, line int) {
 	m.lines[k] = line
 }
 
-// Delete removes k.
-func (m *OMap) Delete(k string) {
-	if m == nil {
-		return
-	}
-	if _, ok := m.vals[k]; !ok {
-		return
-	}
-	delete(m.vals, k)
-	for i, key := range m.keys {
-		if key == k {
-			m.keys = append(m.keys[:i:i], m.keys[i+1:]...)
-			break
-		}
-	}
-}
-
 // Pairs returns the entries in order; it makes *OMap a shell.Pairer.
 func (m *OMap) Pairs() []shell.Pair {
 	if m == nil {

@@ -24,16 +24,6 @@ func (r *Role) PrimaryHost() string {
 	return r.hosts[0]
 }
 
-// Specializations is the role map without `hosts` (empty for list roles).
-func (r *Role) Specializations() *OMap {
-	out := r.spec.Clone()
-	if out == nil {
-		return NewOMap()
-	}
-	out.Delete("hosts")
-	return out
-}
-
 // Cmd is the role's `cmd` ("" when unset).
 func (r *Role) Cmd() string { return r.spec.Str("cmd") }
 

@@ -62,11 +62,6 @@ func contains(list []string, s string) bool {
 // Config is the configuration this selection is over.
 func (s *Selected) Config() *Config { return s.cfg }
 
-// SpecificHosts is the --hosts/--primary result (ok false when not given).
-func (s *Selected) SpecificHosts() ([]string, bool) {
-	return append([]string(nil), s.specificHosts...), s.hostsSet
-}
-
 func (s *Selected) baseHosts() []string {
 	if s.hostsSet {
 		return s.specificHosts

@@ -9,8 +9,7 @@ import (
 	"github.com/mrsk-go/mrsk/internal/config"
 )
 
-// AccessoryBootAll boots every accessory (setup's step; `accessory boot
-// all` plugs in here).
+// AccessoryBootAll boots every accessory (setup's step).
 func (s *Session) AccessoryBootAll(ctx context.Context) error {
 	return s.withLock(ctx, func(ctx context.Context) error {
 		for _, acc := range s.Cfg.Accessories() {
@@ -19,17 +18,6 @@ func (s *Session) AccessoryBootAll(ctx context.Context) error {
 			}
 		}
 		return nil
-	})
-}
-
-// AccessoryBoot boots one accessory by name.
-func (s *Session) AccessoryBoot(ctx context.Context, name string) error {
-	return s.withLock(ctx, func(ctx context.Context) error {
-		acc, err := s.Cfg.Accessory(name)
-		if err != nil {
-			return err
-		}
-		return s.accessoryBoot(ctx, acc, true)
 	})
 }
 
@@ -56,13 +44,8 @@ func (s *Session) accessoryBoot(ctx context.Context, acc *config.Accessory, logi
 		}
 	}
 	steps := []func(ctx context.Context, host string) error{
-		func(ctx context.Context, host string) error { // directories
-			for _, d := range acc.Directories() {
-				if err := s.run(ctx, host, a.MakeDirectory(d.Host)); err != nil {
-					return err
-				}
-			}
-			return nil
+		func(ctx context.Context, host string) error {
+			return s.makeAccessoryDirectories(ctx, host, acc, a)
 		},
 		func(ctx context.Context, host string) error { // uploads
 			for _, f := range files {
@@ -74,13 +57,7 @@ func (s *Session) accessoryBoot(ctx context.Context, acc *config.Accessory, logi
 					}
 					content = b
 				}
-				if err := s.run(ctx, host, a.MakeDirectoryFor(f.Remote)); err != nil {
-					return err
-				}
-				if err := s.Exec.Upload(ctx, host, content, f.Remote, 0o644); err != nil {
-					return err
-				}
-				if err := s.run(ctx, host, a.ChmodUploaded(f.Remote)); err != nil {
+				if err := s.uploadAccessoryFile(ctx, host, a, content, f.Remote); err != nil {
 					return err
 				}
 			}
@@ -106,6 +83,28 @@ func (s *Session) accessoryBoot(ctx context.Context, acc *config.Accessory, logi
 	return nil
 }
 
+// makeAccessoryDirectories creates the accessory's host directories on host.
+func (s *Session) makeAccessoryDirectories(ctx context.Context, host string, acc *config.Accessory, a commands.Accessory) error {
+	for _, d := range acc.Directories() {
+		if err := s.run(ctx, host, a.MakeDirectory(d.Host)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// uploadAccessoryFile puts content at remote on host, in a directory made
+// for it, readable by the accessory's container.
+func (s *Session) uploadAccessoryFile(ctx context.Context, host string, a commands.Accessory, content []byte, remote string) error {
+	if err := s.run(ctx, host, a.MakeDirectoryFor(remote)); err != nil {
+		return err
+	}
+	if err := s.Exec.Upload(ctx, host, content, remote, 0o644); err != nil {
+		return err
+	}
+	return s.run(ctx, host, a.ChmodUploaded(remote))
+}
+
 // AccessoryRemoveAll stops and deletes every accessory with its image
 // and data directory (no confirmation: the caller asked already).
 func (s *Session) AccessoryRemoveAll(ctx context.Context) error {
@@ -119,36 +118,13 @@ func (s *Session) AccessoryRemoveAll(ctx context.Context) error {
 	})
 }
 
+// accessoryRemove stops and deletes the accessory's container, image and
+// service directory, one round over its hosts per step.
 func (s *Session) accessoryRemove(ctx context.Context, acc *config.Accessory) error {
-	hosts, err := acc.Hosts()
-	if err != nil {
-		return err
-	}
-	a := commands.AccessoryFor(s.Cfg, acc)
-	rounds := []struct {
-		audit  string
-		cmd    commands.Cmd
-		ignore bool
-	}{
-		{fmt.Sprintf("Stopped %s accessory", acc.Name), a.Stop(), true},
-		{fmt.Sprintf("Remove %s accessory container", acc.Name), a.RemoveContainer(), false},
-		{fmt.Sprintf("Removed %s accessory image", acc.Name), a.RemoveImage(), false},
-		{"", a.RemoveServiceDirectory(), false},
-	}
-	for _, r := range rounds {
-		err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-			if r.audit != "" {
-				if err := s.audit(ctx, host, r.audit); err != nil {
-					return err
-				}
-			}
-			err := s.run(ctx, host, r.cmd)
-			if r.ignore {
-				err = ignoreExit(err)
-			}
-			return err
-		})
-		if err != nil {
+	for _, step := range []func(context.Context, *config.Accessory) error{
+		s.accessoryStop, s.accessoryRemoveContainer, s.accessoryRemoveImage, s.accessoryRemoveServiceDirectory,
+	} {
+		if err := step(ctx, acc); err != nil {
 			return err
 		}
 	}
@@ -158,21 +134,7 @@ func (s *Session) accessoryRemove(ctx context.Context, acc *config.Accessory) er
 // AccessoryDetailsAll prints every accessory's container per host.
 func (s *Session) AccessoryDetailsAll(ctx context.Context) error {
 	for _, acc := range s.Cfg.Accessories() {
-		hosts, err := acc.Hosts()
-		if err != nil {
-			return err
-		}
-		info := commands.AccessoryFor(s.Cfg, acc).Info()
-		var text hostsText
-		err = s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-			out, err := s.capture(ctx, host, info)
-			if err == nil {
-				text.add(host, out)
-			}
-			return err
-		})
-		text.print(s.Out, "", hosts, false)
-		if err != nil {
+		if err := s.accessoryShow(ctx, acc, commands.AccessoryFor(s.Cfg, acc).Info()); err != nil {
 			return err
 		}
 	}

@@ -75,18 +75,7 @@ func (s *Session) accessoryStep(ctx context.Context, acc *config.Accessory, line
 	if err != nil {
 		return err
 	}
-	return s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		if line != "" {
-			if err := s.audit(ctx, host, line); err != nil {
-				return err
-			}
-		}
-		err := s.run(ctx, host, c)
-		if ignore {
-			err = ignoreExit(err)
-		}
-		return err
-	})
+	return s.runOn(ctx, hosts, line, c, ignore)
 }
 
 func (s *Session) accessoryStop(ctx context.Context, acc *config.Accessory) error {
@@ -145,13 +134,7 @@ func (s *Session) accessoryUpload(ctx context.Context, acc *config.Accessory) er
 	}
 	return s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		for i, f := range files {
-			if err := s.run(ctx, host, a.MakeDirectoryFor(f.Remote)); err != nil {
-				return err
-			}
-			if err := s.Exec.Upload(ctx, host, contents[i], f.Remote, 0o644); err != nil {
-				return err
-			}
-			if err := s.run(ctx, host, a.ChmodUploaded(f.Remote)); err != nil {
+			if err := s.uploadAccessoryFile(ctx, host, a, contents[i], f.Remote); err != nil {
 				return err
 			}
 		}
@@ -169,12 +152,7 @@ func (s *Session) AccessoryDirectories(ctx context.Context, name string) error {
 		}
 		a := commands.AccessoryFor(s.Cfg, acc)
 		return s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-			for _, d := range acc.Directories() {
-				if err := s.run(ctx, host, a.MakeDirectory(d.Host)); err != nil {
-					return err
-				}
-			}
-			return nil
+			return s.makeAccessoryDirectories(ctx, host, acc, a)
 		})
 	})
 }
@@ -231,16 +209,7 @@ func (s *Session) accessoryShow(ctx context.Context, acc *config.Accessory, c co
 	if err != nil {
 		return err
 	}
-	var blocks hostBlocks
-	err = s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		out, err := s.capture(ctx, host, c)
-		if err == nil {
-			blocks.add(host, out)
-		}
-		return err
-	})
-	blocks.print(s.Out, "", hosts)
-	return err
+	return s.showOn(ctx, hosts, "", "", c)
 }
 
 // AccessoryLogs prints the accessory's logs per host, or follows them on
@@ -305,19 +274,7 @@ func (s *Session) AccessoryExec(ctx context.Context, name, cmd string, o ExecOpt
 		}
 	}
 	line := execAuditLine(cmd, fmt.Sprintf("Executed cmd '%s' on %s accessory", cmd, acc.Name))
-	var blocks hostBlocks
-	err = s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		if err := s.audit(ctx, host, line); err != nil {
-			return err
-		}
-		out, err := s.capture(ctx, host, c)
-		if err == nil {
-			blocks.add(host, out)
-		}
-		return err
-	})
-	blocks.print(s.Out, "", hosts)
-	return err
+	return s.showOn(ctx, hosts, "", line, c)
 }
 
 // AccessoryRemove asks (unless confirmed), then removes the container,

@@ -16,7 +16,7 @@ func (s *Session) AppStaleContainers(ctx context.Context, stop bool) error {
 
 func (s *Session) staleContainers(ctx context.Context, stop bool) error {
 	hosts := s.Sel.Hosts()
-	var text hostsText
+	var text hostOutput
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		for _, role := range s.Sel.RolesOn(host) {
 			app := commands.NewApp(s.Cfg, role.Name)
@@ -41,7 +41,7 @@ func (s *Session) staleContainers(ctx context.Context, stop bool) error {
 		}
 		return nil
 	})
-	text.print(s.Out, "App", hosts, false)
+	text.printJoined(s.Out, "App", hosts)
 	return err
 }
 
@@ -50,43 +50,15 @@ func (s *Session) AppRemove(ctx context.Context) error {
 	return s.withLock(ctx, s.appRemove)
 }
 
+// appRemove is one round over the app hosts per step.
 func (s *Session) appRemove(ctx context.Context) error {
-	hosts := s.Sel.Hosts()
-	perRole := func(line string, build func(commands.App) commands.Cmd, ignore bool) error {
-		return s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-			for _, role := range s.Sel.RolesOn(host) {
-				if err := s.audit(ctx, host, line, roleTag(role.Name)); err != nil {
-					return err
-				}
-				err := s.run(ctx, host, build(commands.NewApp(s.Cfg, role.Name)))
-				if ignore {
-					err = ignoreExit(err)
-				}
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err := perRole("Stopped app", func(a commands.App) commands.Cmd { return a.Stop("") }, true); err != nil {
-		return err
-	}
-	if err := perRole("Removed all app containers", commands.App.RemoveContainers, false); err != nil {
-		return err
-	}
-	return s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		if err := s.audit(ctx, host, "Removed all app images"); err != nil {
-			return err
-		}
-		return s.run(ctx, host, commands.NewApp(s.Cfg, "").RemoveImages())
-	})
+	return sequence(s.appStop, s.appRemoveContainers, s.appRemoveImages)(ctx)
 }
 
 // AppDetails prints the role containers per host.
 func (s *Session) AppDetails(ctx context.Context) error {
 	hosts := s.Sel.Hosts()
-	var text hostsText
+	var text hostOutput
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		for _, role := range s.Sel.RolesOn(host) {
 			out, err := s.capture(ctx, host, commands.NewApp(s.Cfg, role.Name).Info())
@@ -97,48 +69,6 @@ func (s *Session) AppDetails(ctx context.Context) error {
 		}
 		return nil
 	})
-	text.print(s.Out, "App", hosts, false)
-	return err
-}
-
-// TraefikDetails prints the Traefik container per Traefik host.
-func (s *Session) TraefikDetails(ctx context.Context) error {
-	hosts := s.Sel.TraefikHosts()
-	var text hostsText
-	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		out, err := s.capture(ctx, host, commands.NewTraefik(s.Cfg).Info())
-		if err == nil {
-			text.add(host, out)
-		}
-		return err
-	})
-	text.print(s.Out, "Traefik", hosts, false)
-	return err
-}
-
-// Details is traefik, app, then accessory details (`mrsk details`).
-func (s *Session) Details(ctx context.Context) error {
-	if err := s.TraefikDetails(ctx); err != nil {
-		return err
-	}
-	if err := s.AppDetails(ctx); err != nil {
-		return err
-	}
-	return s.AccessoryDetailsAll(ctx)
-}
-
-// Audit prints the last 50 audit log lines of every app host.
-func (s *Session) Audit(ctx context.Context) error {
-	hosts := s.Sel.Hosts()
-	var text hostsText
-	reveal := s.auditor().Reveal()
-	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		out, err := s.capture(ctx, host, reveal)
-		if err == nil {
-			text.add(host, out)
-		}
-		return err
-	})
-	text.print(s.Out, "App", hosts, false)
+	text.printJoined(s.Out, "App", hosts)
 	return err
 }

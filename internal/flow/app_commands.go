@@ -63,13 +63,15 @@ func (s *Session) AppStart(ctx context.Context) error {
 
 // AppStop stops the newest running container of every role.
 func (s *Session) AppStop(ctx context.Context) error {
-	return s.withLock(ctx, func(ctx context.Context) error {
-		return s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
-			if err := s.audit(ctx, host, "Stopped app", roleTag(role.Name)); err != nil {
-				return err
-			}
-			return ignoreExit(s.run(ctx, host, commands.NewApp(s.Cfg, role.Name).Stop("")))
-		})
+	return s.withLock(ctx, s.appStop)
+}
+
+func (s *Session) appStop(ctx context.Context) error {
+	return s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
+		if err := s.audit(ctx, host, "Stopped app", roleTag(role.Name)); err != nil {
+			return err
+		}
+		return ignoreExit(s.run(ctx, host, commands.NewApp(s.Cfg, role.Name).Stop("")))
 	})
 }
 
@@ -86,35 +88,19 @@ func (s *Session) perRole(ctx context.Context, fn func(ctx context.Context, host
 	})
 }
 
-// showPerHost captures one role-less command on every app host and prints
-// the outputs as "App Host:" blocks.
-func (s *Session) showPerHost(ctx context.Context, c commands.Cmd) error {
-	hosts := s.Sel.Hosts()
-	var blocks hostBlocks
-	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		out, err := s.capture(ctx, host, c)
-		if err == nil {
-			blocks.add(host, out)
-		}
-		return err
-	})
-	blocks.print(s.Out, "App", hosts)
-	return err
-}
-
 // AppContainers lists every container of the service, any role or state.
 func (s *Session) AppContainers(ctx context.Context) error {
-	return s.showPerHost(ctx, commands.NewApp(s.Cfg, "").ListContainers())
+	return s.showOn(ctx, s.Sel.Hosts(), "App", "", commands.NewApp(s.Cfg, "").ListContainers())
 }
 
 // AppImages lists the service's images on every app host.
 func (s *Session) AppImages(ctx context.Context) error {
-	return s.showPerHost(ctx, commands.NewApp(s.Cfg, "").ListImages())
+	return s.showOn(ctx, s.Sel.Hosts(), "App", "", commands.NewApp(s.Cfg, "").ListImages())
 }
 
 // AppVersion prints the version of the newest running container per host.
 func (s *Session) AppVersion(ctx context.Context) error {
-	return s.showPerHost(ctx, commands.NewApp(s.Cfg, "").CurrentRunningVersion())
+	return s.showOn(ctx, s.Sel.Hosts(), "App", "", commands.NewApp(s.Cfg, "").CurrentRunningVersion())
 }
 
 // AppLogs prints (or with Follow, streams) the logs of the newest running
@@ -134,7 +120,7 @@ func (s *Session) AppLogs(ctx context.Context, o LogsOptions) error {
 		return s.attach(ctx, host, remoteOf(c))
 	}
 	hosts := s.Sel.Hosts()
-	var blocks hostBlocks
+	var blocks hostOutput
 	err := s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
 		out, err := s.capture(ctx, host, commands.NewApp(s.Cfg, role.Name).Logs(o.Since, o.lines(), o.Grep))
 		switch {
@@ -209,40 +195,28 @@ func (s *Session) AppExec(ctx context.Context, cmd string, o ExecOptions) error 
 	}
 
 	line := execAuditLine(cmd, fmt.Sprintf("Executed cmd '%s' on app version %s", cmd, version))
-	hosts := s.Sel.Hosts()
-	var blocks hostBlocks
-	var err error
-	if o.Reuse {
-		s.Out.Say("Launching command with version %s from existing container...", version)
-		err = s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
-			if err := s.audit(ctx, host, line, roleTag(role.Name)); err != nil {
-				return err
-			}
-			c := commands.NewApp(s.Cfg, role.Name).AtVersion(version).ExecuteInExistingContainer(argv, false)
-			out, err := s.capture(ctx, host, c)
-			if err == nil {
-				blocks.add(host, out)
-			}
-			return err
-		})
-	} else {
+	if !o.Reuse {
 		s.Out.Say("Launching command with version %s from new container...", version)
-		var c commands.Cmd
-		if c, err = commands.NewApp(s.Cfg, "").AtVersion(version).ExecuteInNewContainer(argv, false); err != nil {
+		c, err := commands.NewApp(s.Cfg, "").AtVersion(version).ExecuteInNewContainer(argv, false)
+		if err != nil {
 			return err
 		}
-		err = s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-			if err := s.audit(ctx, host, line); err != nil {
-				return err
-			}
-			out, err := s.capture(ctx, host, c)
-			if err == nil {
-				blocks.add(host, out)
-			}
-			return err
-		})
+		return s.showOn(ctx, s.Sel.Hosts(), "App", line, c)
 	}
-	blocks.print(s.Out, "App", hosts)
+	s.Out.Say("Launching command with version %s from existing container...", version)
+	var blocks hostOutput
+	err := s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
+		if err := s.audit(ctx, host, line, roleTag(role.Name)); err != nil {
+			return err
+		}
+		c := commands.NewApp(s.Cfg, role.Name).AtVersion(version).ExecuteInExistingContainer(argv, false)
+		out, err := s.capture(ctx, host, c)
+		if err == nil {
+			blocks.add(host, out)
+		}
+		return err
+	})
+	blocks.print(s.Out, "App", s.Sel.Hosts())
 	return err
 }
 
@@ -281,24 +255,23 @@ func (s *Session) AppRemoveContainer(ctx context.Context, version string) error 
 
 // AppRemoveContainers removes the stopped containers of every role.
 func (s *Session) AppRemoveContainers(ctx context.Context) error {
-	return s.withLock(ctx, func(ctx context.Context) error {
-		return s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
-			if err := s.audit(ctx, host, "Removed all app containers", roleTag(role.Name)); err != nil {
-				return err
-			}
-			return s.run(ctx, host, commands.NewApp(s.Cfg, role.Name).RemoveContainers())
-		})
+	return s.withLock(ctx, s.appRemoveContainers)
+}
+
+func (s *Session) appRemoveContainers(ctx context.Context) error {
+	return s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
+		if err := s.audit(ctx, host, "Removed all app containers", roleTag(role.Name)); err != nil {
+			return err
+		}
+		return s.run(ctx, host, commands.NewApp(s.Cfg, role.Name).RemoveContainers())
 	})
 }
 
 // AppRemoveImages removes the service's unused images.
 func (s *Session) AppRemoveImages(ctx context.Context) error {
-	return s.withLock(ctx, func(ctx context.Context) error {
-		return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
-			if err := s.audit(ctx, host, "Removed all app images"); err != nil {
-				return err
-			}
-			return s.run(ctx, host, commands.NewApp(s.Cfg, "").RemoveImages())
-		})
-	})
+	return s.withLock(ctx, s.appRemoveImages)
+}
+
+func (s *Session) appRemoveImages(ctx context.Context) error {
+	return s.runOn(ctx, s.Sel.Hosts(), "Removed all app images", commands.NewApp(s.Cfg, "").RemoveImages(), false)
 }

@@ -75,8 +75,7 @@ func (s *Session) lockCmds() commands.Lock {
 	return commands.Lock{LockedBy: s.GitUser, Now: s.Now()}
 }
 
-// acquireLock takes the lock on the primary host. A held lock is reported
-// with its details and fails with *LockError.
+// acquireLock takes the lock on the primary host (see takeLock).
 func (s *Session) acquireLock(ctx context.Context, message string) error {
 	host, err := s.primary()
 	if err != nil {
@@ -87,10 +86,18 @@ func (s *Session) acquireLock(ctx context.Context, message string) error {
 		return err
 	}
 	s.Out.Say("Acquiring the deploy lock...")
-	_, err = s.Exec.Run(ctx, host, s.lockCmds().Acquire(message, version).Command, true)
+	return s.takeLock(ctx, host, version, message)
+}
+
+// takeLock creates the lock on host. A held lock is reported with its
+// details and fails with *LockError.
+func (s *Session) takeLock(ctx context.Context, host, version, message string) error {
+	_, err := s.Exec.Run(ctx, host, s.lockCmds().Acquire(message, version).Command, true)
 	if err == nil {
 		return nil
 	}
+	// mkdir of the lock directory is the atomic test-and-set: its failure
+	// is the one that means "someone holds the lock"
 	if !strings.Contains(err.Error(), "cannot create directory") {
 		return err
 	}
@@ -140,16 +147,8 @@ func (s *Session) LockAcquire(ctx context.Context, message string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.Exec.Run(ctx, host, s.lockCmds().Acquire(message, version).Command, true)
-	if err != nil {
-		if !strings.Contains(err.Error(), "cannot create directory") {
-			return err
-		}
-		details, serr := s.capture(ctx, host, s.lockCmds().Status())
-		if serr == nil && details != "" {
-			s.Out.Say("%s", details)
-		}
-		return &LockError{Host: host, Details: details}
+	if err := s.takeLock(ctx, host, version, message); err != nil {
+		return err
 	}
 	s.Out.Say("Acquired the deploy lock")
 	return nil

@@ -3,7 +3,6 @@ package flow
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
@@ -201,30 +200,4 @@ func (s *Session) inGroups(ctx context.Context, hosts []string, size, wait int, 
 		}
 	}
 	return nil
-}
-
-// hostsText collects per-host output produced in parallel and prints it
-// in host order as "<kind> Host:" blocks, so output is stable.
-type hostsText struct {
-	mu   sync.Mutex
-	text map[string][]string
-}
-
-func (h *hostsText) add(host, line string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.text == nil {
-		h.text = map[string][]string{}
-	}
-	h.text[host] = append(h.text[host], line)
-}
-
-func (h *hostsText) print(out Output, kind string, hosts []string, always bool) {
-	for _, host := range hosts {
-		lines, ok := h.text[host]
-		if !ok && !always {
-			continue
-		}
-		out.HostBlock(kind, host, strings.Join(lines, "\n"))
-	}
 }

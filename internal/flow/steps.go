@@ -25,6 +25,18 @@ func (s *Session) runSteps(ctx context.Context, steps []Step) error {
 	return nil
 }
 
+// sequence runs steps in order, stopping at the first failure.
+func sequence(steps ...func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for _, step := range steps {
+			if err := step(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Plan renders steps as numbered lines for a dry run.
 func Plan(steps []Step) []string {
 	out := make([]string, len(steps))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -52,31 +51,6 @@ func (s *Session) attach(ctx context.Context, host string, c commands.Cmd) error
 		return &ExitStatusError{Host: host, Status: status}
 	}
 	return nil
-}
-
-// hostBlocks collects output produced in parallel and prints it as one
-// "<kind> Host:" block per entry, grouped by host in host order (MRSK
-// prints one block per role for commands that run per role).
-type hostBlocks struct {
-	mu     sync.Mutex
-	blocks map[string][]string
-}
-
-func (b *hostBlocks) add(host, text string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.blocks == nil {
-		b.blocks = map[string][]string{}
-	}
-	b.blocks[host] = append(b.blocks[host], text)
-}
-
-func (b *hostBlocks) print(out Output, kind string, hosts []string) {
-	for _, h := range hosts {
-		for _, text := range b.blocks[h] {
-			out.HostBlock(kind, h, text)
-		}
-	}
 }
 
 // remoteOf extracts the remote command line from a builder's

@@ -6,48 +6,44 @@ import (
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
-// traefikStep audits line (unless "") and runs c on every Traefik host.
-func (s *Session) traefikStep(ctx context.Context, line string, c commands.Cmd, ignore bool) error {
-	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
-		if line != "" {
-			if err := s.audit(ctx, host, line); err != nil {
-				return err
-			}
-		}
-		err := s.run(ctx, host, c)
-		if ignore {
-			err = ignoreExit(err)
-		}
+// TraefikBoot starts Traefik on the Traefik hosts. An existing container
+// (running or stopped) makes `docker run` fail, which is ignored as MRSK
+// does: boot never restarts a stopped Traefik.
+func (s *Session) TraefikBoot(ctx context.Context) error {
+	return s.withLock(ctx, s.traefikBoot)
+}
+
+func (s *Session) traefikBoot(ctx context.Context) error {
+	login, err := commands.NewRegistry(s.Cfg).Login()
+	if err != nil {
 		return err
+	}
+	run, err := commands.NewTraefik(s.Cfg).Run()
+	if err != nil {
+		return err
+	}
+	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
+		if err := s.run(ctx, host, login); err != nil {
+			return err
+		}
+		return ignoreExit(s.run(ctx, host, run))
 	})
 }
 
 func (s *Session) traefikStop(ctx context.Context) error {
-	return s.traefikStep(ctx, "Stopped traefik", commands.NewTraefik(s.Cfg).Stop(), true)
+	return s.runOn(ctx, s.Sel.TraefikHosts(), "Stopped traefik", commands.NewTraefik(s.Cfg).Stop(), true)
 }
 
 func (s *Session) traefikStart(ctx context.Context) error {
-	return s.traefikStep(ctx, "Started traefik", commands.NewTraefik(s.Cfg).Start(), true)
+	return s.runOn(ctx, s.Sel.TraefikHosts(), "Started traefik", commands.NewTraefik(s.Cfg).Start(), true)
 }
 
 func (s *Session) traefikRemoveContainer(ctx context.Context) error {
-	return s.traefikStep(ctx, "Removed traefik container", commands.NewTraefik(s.Cfg).RemoveContainer(), false)
+	return s.runOn(ctx, s.Sel.TraefikHosts(), "Removed traefik container", commands.NewTraefik(s.Cfg).RemoveContainer(), false)
 }
 
 func (s *Session) traefikRemoveImage(ctx context.Context) error {
-	return s.traefikStep(ctx, "Removed traefik image", commands.NewTraefik(s.Cfg).RemoveImage(), false)
-}
-
-// sequence runs steps in order, stopping at the first failure.
-func sequence(steps ...func(context.Context) error) func(context.Context) error {
-	return func(ctx context.Context) error {
-		for _, step := range steps {
-			if err := step(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	return s.runOn(ctx, s.Sel.TraefikHosts(), "Removed traefik image", commands.NewTraefik(s.Cfg).RemoveImage(), false)
 }
 
 // TraefikReboot replaces the Traefik container (picking up a changed
@@ -70,6 +66,11 @@ func (s *Session) TraefikRestart(ctx context.Context) error {
 // TraefikRemove stops Traefik and removes its container and image.
 func (s *Session) TraefikRemove(ctx context.Context) error { return s.withLock(ctx, s.traefikRemove) }
 
+// traefikRemove is one round over the Traefik hosts per step.
+func (s *Session) traefikRemove(ctx context.Context) error {
+	return sequence(s.traefikStop, s.traefikRemoveContainer, s.traefikRemoveImage)(ctx)
+}
+
 // TraefikRemoveContainer removes the stopped Traefik container.
 func (s *Session) TraefikRemoveContainer(ctx context.Context) error {
 	return s.withLock(ctx, s.traefikRemoveContainer)
@@ -78,6 +79,11 @@ func (s *Session) TraefikRemoveContainer(ctx context.Context) error {
 // TraefikRemoveImage removes the Traefik image.
 func (s *Session) TraefikRemoveImage(ctx context.Context) error {
 	return s.withLock(ctx, s.traefikRemoveImage)
+}
+
+// TraefikDetails prints the Traefik container per Traefik host.
+func (s *Session) TraefikDetails(ctx context.Context) error {
+	return s.showOn(ctx, s.Sel.TraefikHosts(), "Traefik", "", commands.NewTraefik(s.Cfg).Info())
 }
 
 // TraefikLogs prints Traefik's logs per Traefik host, or follows them on
@@ -92,16 +98,5 @@ func (s *Session) TraefikLogs(ctx context.Context, o LogsOptions) error {
 		s.Out.Info("Following logs on %s...", host)
 		return s.attach(ctx, host, remoteOf(t.FollowLogs(commands.SSHTarget{}, host, o.Grep)))
 	}
-	hosts := s.Sel.TraefikHosts()
-	var blocks hostBlocks
-	logs := t.Logs(o.Since, o.lines(), o.Grep)
-	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		out, err := s.capture(ctx, host, logs)
-		if err == nil {
-			blocks.add(host, out)
-		}
-		return err
-	})
-	blocks.print(s.Out, "Traefik", hosts)
-	return err
+	return s.showOn(ctx, s.Sel.TraefikHosts(), "Traefik", "", t.Logs(o.Since, o.lines(), o.Grep))
 }

@@ -33,6 +33,12 @@ func TestReapLeftovers(t *testing.T) {
 			_, _ = dockerCLI(ctx, "network", "rm", envName)
 		})
 	}
+	// A run killed before its cleanup leaves the "live" objects (pid 1 never
+	// dies, so nothing reaps them): start from none.
+	for _, n := range []string{"mrsk-it-reaptest-dead", "mrsk-it-reaptest-live"} {
+		_, _ = dockerCLI(ctx, "volume", "rm", "-f", n+"-vol")
+		_, _ = dockerCLI(ctx, "network", "rm", n)
+	}
 	mk("mrsk-it-reaptest-dead", deadPID)
 	mk("mrsk-it-reaptest-live", "1") // pid 1 always exists
 	reapLeftovers(t.Logf)
