@@ -29,7 +29,11 @@ http {
 		if _, _, err := net.SplitHostPort(u); err != nil {
 			return "", fmt.Errorf("load balancer upstream %q: want addr:port (%v)", u, err)
 		}
-		fmt.Fprintf(&b, "    server %s;\n", u)
+		// max_fails=0: nginx would otherwise mark a host down for 10 s after one
+		// refused connection (e.g. while its Traefik is still starting) and answer
+		// 502 itself for every request while both hosts are marked, which measures
+		// nginx's memory, not the switch. Each request still tries every host.
+		fmt.Fprintf(&b, "    server %s max_fails=0;\n", u)
 	}
 	b.WriteString(`    keepalive 32;
   }

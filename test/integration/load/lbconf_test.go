@@ -10,7 +10,7 @@ func TestNginxConf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"server 10.89.0.10:80;\n", "server 10.89.0.11:80;\n", "proxy_pass http://web;", "listen 80;"} {
+	for _, want := range []string{"server 10.89.0.10:80 max_fails=0;\n", "server 10.89.0.11:80 max_fails=0;\n", "proxy_pass http://web;", "listen 80;"} {
 		if !strings.Contains(conf, want) {
 			t.Errorf("nginx.conf lacks %q:\n%s", want, conf)
 		}
