@@ -119,10 +119,11 @@ func (s *Session) AccessoryRemoveAll(ctx context.Context) error {
 }
 
 // accessoryRemove stops and deletes the accessory's container, image and
-// service directory, one round over its hosts per step.
+// service directory, one round over its hosts per step, then its secret
+// env file (mrsk's, not MRSK's).
 func (s *Session) accessoryRemove(ctx context.Context, acc *config.Accessory) error {
 	for _, step := range []func(context.Context, *config.Accessory) error{
-		s.accessoryStop, s.accessoryRemoveContainer, s.accessoryRemoveImage, s.accessoryRemoveServiceDirectory,
+		s.accessoryStop, s.accessoryRemoveContainer, s.accessoryRemoveImage, s.accessoryRemoveServiceDirectory, s.accessoryRemoveEnvFile,
 	} {
 		if err := step(ctx, acc); err != nil {
 			return err

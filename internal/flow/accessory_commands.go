@@ -98,6 +98,12 @@ func (s *Session) accessoryRemoveServiceDirectory(ctx context.Context, acc *conf
 	return s.accessoryStep(ctx, acc, "", commands.AccessoryFor(s.Cfg, acc).RemoveServiceDirectory(), false)
 }
 
+// accessoryRemoveEnvFile deletes the accessory's secret env file; failure
+// is ignored (rm -f already succeeds when there is none).
+func (s *Session) accessoryRemoveEnvFile(ctx context.Context, acc *config.Accessory) error {
+	return s.accessoryStep(ctx, acc, "", commands.AccessoryFor(s.Cfg, acc).RemoveEnvFile(), true)
+}
+
 // AccessoryBootNamed boots NAME or all accessories.
 func (s *Session) AccessoryBootNamed(ctx context.Context, name string) error {
 	return s.eachAccessory(ctx, name, true, func(ctx context.Context, acc *config.Accessory) error {

@@ -52,7 +52,7 @@ func (s *Session) AppRemove(ctx context.Context) error {
 
 // appRemove is one round over the app hosts per step.
 func (s *Session) appRemove(ctx context.Context) error {
-	return sequence(s.appStop, s.appRemoveContainers, s.appRemoveImages)(ctx)
+	return sequence(s.appStop, s.appRemoveContainers, s.appRemoveImages, s.appRemoveFiles)(ctx)
 }
 
 // AppDetails prints the role containers per host.

@@ -275,3 +275,17 @@ func (s *Session) AppRemoveImages(ctx context.Context) error {
 func (s *Session) appRemoveImages(ctx context.Context) error {
 	return s.runOn(ctx, s.Sel.Hosts(), "Removed all app images", commands.NewApp(s.Cfg, "").RemoveImages(), false)
 }
+
+// appRemoveFiles deletes what mrsk (not MRSK) put on the hosts: each
+// role's secret env files, then the cord directories no container mounts
+// any more. Both succeed when there is nothing to delete.
+func (s *Session) appRemoveFiles(ctx context.Context) error {
+	return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
+		for _, role := range s.Sel.RolesOn(host) {
+			if err := ignoreExit(s.run(ctx, host, commands.NewApp(s.Cfg, role.Name).RemoveEnvFiles())); err != nil {
+				return err
+			}
+		}
+		return ignoreExit(s.run(ctx, host, commands.RemoveUnusedCords()))
+	})
+}

@@ -20,9 +20,11 @@ const stagingFile = "config/deploy.staging.yml"
 // Web containers are drained before they stop, a deliberate difference
 // (docs/zero-downtime.md): drainForm (drain_trace_test.go) adds the drain's
 // commands to the upstream trace; traces without a web boot are unchanged.
+// The remove flows also delete mrsk's env files and cords: removalForm
+// (removal_trace_test.go) adds those commands.
 func mustTrace(t *testing.T, title string, got []string) {
 	t.Helper()
-	compareExact(t, drainForm(expected(t, title).lines), canonical(got))
+	compareExact(t, removalForm(drainForm(expected(t, title).lines)), canonical(got))
 }
 
 func TestTraceDeploy(t *testing.T) {

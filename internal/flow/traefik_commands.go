@@ -68,7 +68,13 @@ func (s *Session) TraefikRemove(ctx context.Context) error { return s.withLock(c
 
 // traefikRemove is one round over the Traefik hosts per step.
 func (s *Session) traefikRemove(ctx context.Context) error {
-	return sequence(s.traefikStop, s.traefikRemoveContainer, s.traefikRemoveImage)(ctx)
+	return sequence(s.traefikStop, s.traefikRemoveContainer, s.traefikRemoveImage, s.traefikRemoveEnvFile)(ctx)
+}
+
+// traefikRemoveEnvFile deletes Traefik's secret env file (mrsk's, not
+// MRSK's); failure is ignored (rm -f already succeeds when there is none).
+func (s *Session) traefikRemoveEnvFile(ctx context.Context) error {
+	return s.runOn(ctx, s.Sel.TraefikHosts(), "", commands.NewTraefik(s.Cfg).RemoveEnvFile(), true)
 }
 
 // TraefikRemoveContainer removes the stopped Traefik container.

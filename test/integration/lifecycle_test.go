@@ -341,8 +341,11 @@ func TestLifecycleSetupRedeployRemove(t *testing.T) {
 		t.Fatal(err)
 	}
 	acc := e.Hosts[len(e.Hosts)-1]
+	// secret env for the app and the accessory: remove must delete their env files
 	p := newProject(t, "lc-setup", projectOptions{Extra: fmt.Sprintf(
-		"accessories:\n  cache:\n    image: %s\n    host: %s\n    port: \"3100:3000\"\n", accRef, acc.Addr)})
+		"env:\n  secret:\n    - LC_SECRET\n"+
+			"accessories:\n  cache:\n    image: %s\n    host: %s\n    port: \"3100:3000\"\n    env:\n      secret:\n        - LC_SECRET\n", accRef, acc.Addr)})
+	p.editFile(".env", func(s string) string { return s + "LC_SECRET=lc-secret\n" })
 	// bare: no Traefik either, so setup has to boot it
 	for _, h := range p.hosts {
 		h.MustRun(t, "docker rm -f traefik >/dev/null 2>&1; true")
@@ -370,8 +373,16 @@ func TestLifecycleSetupRedeployRemove(t *testing.T) {
 	}
 	checkDeployHooks(t, p, "redeploy", v2)
 
+	// what remove -y must delete besides containers and images: env files, cords
+	leftovers := "find .mrsk/env .mrsk/cords -name 'lc-setup*' 2>/dev/null; true"
+	if out := strings.TrimSpace(p.hosts[0].MustRun(t, leftovers)); !strings.Contains(out, ".mrsk/env/roles/lc-setup-") || !strings.Contains(out, ".mrsk/cords/lc-setup-") {
+		t.Errorf("%s before remove: want the role env file and a cord, have %q", p.hosts[0].Name, out)
+	}
 	p.must("remove", "-y")
 	for _, h := range p.hosts {
+		if out := strings.TrimSpace(h.MustRun(t, leftovers)); out != "" {
+			t.Errorf("%s after remove -y: env files or cords of the service remain:\n%s", h.Name, out)
+		}
 		out := h.MustRun(t, "docker ps -a --filter label=service=lc-setup -q; docker images -q --filter label=service=lc-setup; "+
 			"docker images -q "+p.e.Registry+"/lc-setup; docker ps -a -q --filter name=^traefik$; docker ps -a -q --filter name=^lc-setup-cache$")
 		if strings.TrimSpace(out) != "" {
