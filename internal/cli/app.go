@@ -17,10 +17,10 @@ type logsOptions struct {
 }
 
 func (o *logsOptions) register(c *cobra.Command) {
-	c.Flags().StringVarP(&o.since, "since", "s", "", "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")
-	c.Flags().IntVarP(&o.lines, "lines", "n", 0, "Number of log lines to pull from each server (default 100 unless --since or --grep)")
-	c.Flags().StringVarP(&o.grep, "grep", "g", "", "Show lines with grep match only (use this to fetch specific requests by id)")
-	c.Flags().BoolVarP(&o.follow, "follow", "f", false, "Follow log on primary server (or specific host set by --hosts)")
+	c.Flags().StringVarP(&o.since, "since", "s", "", "Only lines newer than a time (2024-05-01T10:00:00Z) or an age (42m)")
+	c.Flags().IntVarP(&o.lines, "lines", "n", 0, "How many lines per host (100 unless --since or --grep is given)")
+	c.Flags().StringVarP(&o.grep, "grep", "g", "", "Only lines containing this text (a request id, say)")
+	c.Flags().BoolVarP(&o.follow, "follow", "f", false, "Keep printing new lines, from the primary host or the one given with -h")
 }
 
 func (o *logsOptions) flow() flow.LogsOptions {
@@ -34,8 +34,8 @@ type execOptions struct {
 }
 
 func (o *execOptions) register(c *cobra.Command) {
-	c.Flags().BoolVarP(&o.interactive, "interactive", "i", false, "Execute command over ssh for an interactive shell (use for console/bash)")
-	c.Flags().BoolVar(&o.reuse, "reuse", false, "Reuse currently running container instead of starting a new one")
+	c.Flags().BoolVarP(&o.interactive, "interactive", "i", false, "Attach a terminal (for a shell or a console), on the primary host or the one given with -h")
+	c.Flags().BoolVar(&o.reuse, "reuse", false, "Run inside the running container instead of a new one")
 }
 
 // appCommand is `mrsk app …`.
@@ -44,40 +44,40 @@ func appCommand(a *App) *cobra.Command {
 	var logs logsOptions
 	var stale struct{ stop bool }
 
-	execCmd := leaf("exec", "Execute a custom command on servers (use --help to show options)", argSpec{min: 1, max: -1, usage: "CMD"},
+	execCmd := leaf("exec", "Run a command in an app container (a new one per host, or the running one with --reuse)", argSpec{min: 1, max: -1, usage: "CMD"},
 		a.runTerminal(func(ctx context.Context, s *flow.Session, args []string) error {
 			return s.AppExec(ctx, joinArgs(args), flow.ExecOptions{
 				Interactive: exec.interactive, Reuse: exec.reuse, Version: a.Opts.Version})
 		}))
 	exec.register(execCmd)
 	commandTail(execCmd)
-	staleCmd := leaf("stale_containers", "Detect app stale containers", noArgs(),
+	staleCmd := leaf("stale_containers", "Report running containers of older versions (--stop stops them)", noArgs(),
 		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error {
 			return s.AppStaleContainers(ctx, stale.stop)
 		}))
-	staleCmd.Flags().BoolVarP(&stale.stop, "stop", "s", false, "Stop the stale containers found")
-	logsCmd := leaf("logs", "Show log lines from app on servers (use --help to show options)", noArgs(),
+	staleCmd.Flags().BoolVarP(&stale.stop, "stop", "s", false, "Also stop them")
+	logsCmd := leaf("logs", "Print the app containers' logs per host (--lines, --since, --grep, --follow)", noArgs(),
 		a.runTerminal(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppLogs(ctx, logs.flow()) }))
 	logs.register(logsCmd)
 
-	return group("app", "Manage application", nil,
-		leaf("boot", "Boot app on servers (or reboot app if already running)", noArgs(),
+	return group("app", "Work with the app's containers on the servers", nil,
+		leaf("boot", "Start the app version on the servers and switch to it (latest without --version)", noArgs(),
 			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppBoot(ctx, a.Opts.Version) })),
-		leaf("start", "Start existing app container on servers", noArgs(), a.wired((*flow.Session).AppStart)),
-		leaf("stop", "Stop app container on servers", noArgs(), a.wired((*flow.Session).AppStop)),
-		leaf("details", "Show details about app containers", noArgs(), a.wired((*flow.Session).AppDetails)),
+		leaf("start", "Start the stopped container of the current version", noArgs(), a.wired((*flow.Session).AppStart)),
+		leaf("stop", "Stop the running app container of each role", noArgs(), a.wired((*flow.Session).AppStop)),
+		leaf("details", "List each role's containers per host", noArgs(), a.wired((*flow.Session).AppDetails)),
 		execCmd,
-		leaf("containers", "Show app containers on servers", noArgs(), a.wired((*flow.Session).AppContainers)),
+		leaf("containers", "List every container of the app, any state", noArgs(), a.wired((*flow.Session).AppContainers)),
 		staleCmd,
-		leaf("images", "Show app images on servers", noArgs(), a.wired((*flow.Session).AppImages)),
+		leaf("images", "List the app's images per host", noArgs(), a.wired((*flow.Session).AppImages)),
 		logsCmd,
-		leaf("remove", "Remove app containers and images from servers", noArgs(), a.wired((*flow.Session).AppRemove)),
-		hidden(leaf("remove_container", "Remove app container with given version from servers", argSpec{min: 1, max: 1, usage: "VERSION"},
+		leaf("remove", "Delete the app's containers, images and env files from the servers", noArgs(), a.wired((*flow.Session).AppRemove)),
+		hidden(leaf("remove_container", "Delete the app container of one version", argSpec{min: 1, max: 1, usage: "VERSION"},
 			a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
 				return s.AppRemoveContainer(ctx, args[0])
 			}))),
-		hidden(leaf("remove_containers", "Remove all app containers from servers", noArgs(), a.wired((*flow.Session).AppRemoveContainers))),
-		hidden(leaf("remove_images", "Remove all app images from servers", noArgs(), a.wired((*flow.Session).AppRemoveImages))),
-		leaf("version", "Show app version currently running on servers", noArgs(), a.wired((*flow.Session).AppVersion)),
+		hidden(leaf("remove_containers", "Delete every stopped app container", noArgs(), a.wired((*flow.Session).AppRemoveContainers))),
+		hidden(leaf("remove_images", "Delete every app image", noArgs(), a.wired((*flow.Session).AppRemoveImages))),
+		leaf("version", "Print the version each host runs", noArgs(), a.wired((*flow.Session).AppVersion)),
 	)
 }

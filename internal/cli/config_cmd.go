@@ -14,7 +14,7 @@ import (
 
 func configCommand(a *App) *cobra.Command {
 	var asJSON bool
-	c := leaf("config", "Show combined config (secrets redacted)", noArgs(), func(*cobra.Command, []string) error {
+	c := leaf("config", "Print the configuration as mrsk resolves it, secrets redacted (--json for machines)", noArgs(), func(*cobra.Command, []string) error {
 		return runConfig(a, asJSON)
 	})
 	c.Long = "Show the configuration as mrsk resolves it: roles, hosts, primary host,\n" +

@@ -14,7 +14,7 @@ import (
 )
 
 func envifyCommand(a *App) *cobra.Command {
-	return leaf("envify", "Create .env by evaluating .env.erb (or .env.staging.erb -> .env.staging when using -d staging)", noArgs(), func(*cobra.Command, []string) error {
+	return leaf("envify", "Render .env.erb into .env (with -d NAME: .env.NAME.erb into .env.NAME)", noArgs(), func(*cobra.Command, []string) error {
 		return runEnvify(a)
 	})
 }

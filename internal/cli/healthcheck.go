@@ -8,6 +8,6 @@ import (
 
 // healthcheckCommand is `mrsk healthcheck [perform]`; perform is the default.
 func healthcheckCommand(a *App) *cobra.Command {
-	perform := leaf("perform", "Health check current app version", noArgs(), a.wired((*flow.Session).HealthcheckPerform))
-	return group("healthcheck", "Healthcheck application", perform.RunE, perform)
+	perform := leaf("perform", "Run the new version once on the primary host and wait until it is healthy", noArgs(), a.wired((*flow.Session).HealthcheckPerform))
+	return group("healthcheck", "Check that a version can become healthy before deploying it", perform.RunE, perform)
 }

@@ -14,7 +14,7 @@ import (
 func helpCommand(parent *cobra.Command) *cobra.Command {
 	return &cobra.Command{
 		Use:   "help [COMMAND]",
-		Short: "Describe available commands or one specific command",
+		Short: "List the commands, or describe one",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := cmd.Parent()
 			if target == nil {

@@ -25,7 +25,7 @@ const (
 
 func initCommand(a *App) *cobra.Command {
 	var bundle bool
-	c := leaf("init", "Create config stub in config/deploy.yml and env stub in .env", noArgs(), func(*cobra.Command, []string) error {
+	c := leaf("init", "Write a starting config/deploy.yml, .env and sample hooks", noArgs(), func(*cobra.Command, []string) error {
 		return runInit(a, bundle)
 	})
 	c.Flags().BoolVar(&bundle, "bundle", false, "Accepted for compatibility with the Ruby gem; the mrsk binary needs no Gemfile entry or binstub")

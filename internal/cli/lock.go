@@ -11,7 +11,7 @@ import (
 // lockCommand is `mrsk lock …`, the deploy lock on the primary host.
 func lockCommand(a *App) *cobra.Command {
 	var acquire struct{ message string }
-	acquireCmd := leaf("acquire", "Acquire the deploy lock", noArgs(), func(cmd *cobra.Command, args []string) error {
+	acquireCmd := leaf("acquire", "Take the deploy lock with a message (-m)", noArgs(), func(cmd *cobra.Command, args []string) error {
 		if err := requireString("message", acquire.message); err != nil {
 			return err
 		}
@@ -19,11 +19,11 @@ func lockCommand(a *App) *cobra.Command {
 			return s.LockAcquire(ctx, acquire.message)
 		})(cmd, args)
 	})
-	acquireCmd.Flags().StringVarP(&acquire.message, "message", "m", "", "A lock message (required)")
+	acquireCmd.Flags().StringVarP(&acquire.message, "message", "m", "", "Why the lock is taken (required; shown to whoever finds it)")
 
-	return group("lock", "Manage the deploy lock", nil,
-		leaf("status", "Report lock status", noArgs(), a.wired((*flow.Session).LockStatus)),
+	return group("lock", "Inspect, take or release the deploy lock", nil,
+		leaf("status", "Say who holds the deploy lock, and why", noArgs(), a.wired((*flow.Session).LockStatus)),
 		acquireCmd,
-		leaf("release", "Release the deploy lock", noArgs(), a.wired((*flow.Session).LockRelease)),
+		leaf("release", "Release the deploy lock (after a failed deploy, once you have looked)", noArgs(), a.wired((*flow.Session).LockRelease)),
 	)
 }

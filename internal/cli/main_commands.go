@@ -14,21 +14,21 @@ func mainCommands(a *App) []*cobra.Command {
 	var deploy, redeploy struct{ skipPush bool }
 	var remove struct{ confirmed bool }
 
-	setupCmd := leaf("setup", "Setup all accessories and deploy app to servers", noArgs(),
+	setupCmd := leaf("setup", "First deploy: check Docker on the servers, boot the accessories, deploy", noArgs(),
 		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Setup(ctx) }))
-	deployCmd := leaf("deploy", "Deploy app to servers", noArgs(),
+	deployCmd := leaf("deploy", "Build, push and switch the servers to the current version", noArgs(),
 		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Deploy(ctx, deploy.skipPush) }))
-	deployCmd.Flags().BoolVarP(&deploy.skipPush, "skip-push", "P", false, "Skip image build and push")
-	redeployCmd := leaf("redeploy", "Deploy app to servers without bootstrapping servers, starting Traefik, pruning, and registry login", noArgs(),
+	deployCmd.Flags().BoolVarP(&deploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
+	redeployCmd := leaf("redeploy", "Deploy without registry login, Traefik boot and pruning", noArgs(),
 		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error {
 			return s.Redeploy(ctx, redeploy.skipPush)
 		}))
-	redeployCmd.Flags().BoolVarP(&redeploy.skipPush, "skip-push", "P", false, "Skip image build and push")
-	rollbackCmd := leaf("rollback", "Rollback app to VERSION", argSpec{min: 1, max: 1, usage: "VERSION"},
+	redeployCmd.Flags().BoolVarP(&redeploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
+	rollbackCmd := leaf("rollback", "Switch back to VERSION, an earlier container still on every host", argSpec{min: 1, max: 1, usage: "VERSION"},
 		a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error { return s.Rollback(ctx, args[0]) }))
-	removeCmd := leaf("remove", "Remove Traefik, app, accessories, and registry session from servers", noArgs(),
+	removeCmd := leaf("remove", "Delete everything mrsk put on the servers (asks first; -y to skip)", noArgs(),
 		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Remove(ctx, remove.confirmed) }))
-	removeCmd.Flags().BoolVarP(&remove.confirmed, "confirmed", "y", false, "Proceed without confirmation question")
+	removeCmd.Flags().BoolVarP(&remove.confirmed, "confirmed", "y", false, "Do not ask before deleting")
 
 	configCmd := configCommand(a)
 	return []*cobra.Command{
@@ -36,15 +36,15 @@ func mainCommands(a *App) []*cobra.Command {
 		deployCmd,
 		redeployCmd,
 		rollbackCmd,
-		leaf("details", "Show details about all containers", noArgs(),
+		leaf("details", "List the Traefik, app and accessory containers", noArgs(),
 			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Details(ctx) })),
-		leaf("audit", "Show audit log from servers", noArgs(),
+		leaf("audit", "Print the last lines of each host's audit log", noArgs(),
 			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Audit(ctx) })),
 		configCmd,
 		initCommand(a),
 		envifyCommand(a),
 		removeCmd,
-		leaf("version", "Show mrsk version", noArgs(), func(cmd *cobra.Command, _ []string) error {
+		leaf("version", "Print mrsk's version", noArgs(), func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(cmd.OutOrStdout(), Version)
 			return nil
 		}),

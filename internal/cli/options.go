@@ -23,15 +23,15 @@ type GlobalOptions struct {
 const defaultConfigFile = "config/deploy.yml"
 
 func (o *GlobalOptions) register(fs *pflag.FlagSet) {
-	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "Detailed logging")
-	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "Minimal logging")
-	fs.StringVar(&o.Version, "version", "", "Run commands against a specific app version")
-	fs.BoolVarP(&o.Primary, "primary", "p", false, "Run commands only on primary host instead of all")
-	fs.StringVarP(&o.Hosts, "hosts", "h", "", "Run commands on these hosts instead of all (separate by comma)")
-	fs.StringVarP(&o.Roles, "roles", "r", "", "Run commands on these roles instead of all (separate by comma)")
-	fs.StringVarP(&o.ConfigFile, "config-file", "c", defaultConfigFile, "Path to config file")
-	fs.StringVarP(&o.Destination, "destination", "d", "", "Specify destination to be used for config file (staging -> deploy.staging.yml)")
-	fs.BoolVarP(&o.SkipHooks, "skip-hooks", "H", false, "Don't run hooks")
+	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "Show every command run on every host, and its output")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "Show only errors from the hosts")
+	fs.StringVar(&o.Version, "version", "", "Use this app version instead of the git commit")
+	fs.BoolVarP(&o.Primary, "primary", "p", false, "Only the primary host (the first web host)")
+	fs.StringVarP(&o.Hosts, "hosts", "h", "", "Only these hosts (comma-separated; hosts not in the config are ignored)")
+	fs.StringVarP(&o.Roles, "roles", "r", "", "Only these roles (comma-separated)")
+	fs.StringVarP(&o.ConfigFile, "config-file", "c", defaultConfigFile, "The config file")
+	fs.StringVarP(&o.Destination, "destination", "d", "", "Merge config/deploy.NAME.yml over the config and load .env.NAME")
+	fs.BoolVarP(&o.SkipHooks, "skip-hooks", "H", false, "Do not run the hooks in .mrsk/hooks")
 }
 
 // filtering reports whether a host/role filter was given; MRSK then loads the

@@ -8,9 +8,9 @@ import (
 
 // pruneCommand is `mrsk prune …`.
 func pruneCommand(a *App) *cobra.Command {
-	return group("prune", "Prune old application images and containers", nil,
-		leaf("all", "Prune unused images and stopped containers", noArgs(), a.wired((*flow.Session).PruneAll)),
-		leaf("images", "Prune unused images", noArgs(), a.wired((*flow.Session).PruneImages)),
-		leaf("containers", "Prune all stopped containers, except the last 5", noArgs(), a.wired((*flow.Session).PruneContainers)),
+	return group("prune", "Delete old app containers and images", nil,
+		leaf("all", "Delete old containers and unused images", noArgs(), a.wired((*flow.Session).PruneAll)),
+		leaf("images", "Delete images no container uses (latest stays)", noArgs(), a.wired((*flow.Session).PruneImages)),
+		leaf("containers", "Delete stopped containers but the 5 newest", noArgs(), a.wired((*flow.Session).PruneContainers)),
 	)
 }

@@ -8,8 +8,8 @@ import (
 
 // registryCommand is `mrsk registry …`.
 func registryCommand(a *App) *cobra.Command {
-	return group("registry", "Login and logout of the image registry", nil,
-		leaf("login", "Log in to registry locally and remotely", noArgs(), a.wired((*flow.Session).RegistryLogin)),
-		leaf("logout", "Log out of registry remotely", noArgs(), a.wired((*flow.Session).RegistryLogout)),
+	return group("registry", "Log in to or out of the image registry", nil,
+		leaf("login", "Log in here and on the servers", noArgs(), a.wired((*flow.Session).RegistryLogin)),
+		leaf("logout", "Log out on the servers", noArgs(), a.wired((*flow.Session).RegistryLogout)),
 	)
 }

@@ -16,7 +16,7 @@ import (
 // serverCommand is `mrsk server …`.
 func serverCommand(a *App) *cobra.Command {
 	var interactive bool
-	execCmd := leaf("exec", "Run a custom command on servers (use --help to show options)", argSpec{min: 1, max: -1, usage: "CMD"}, func(_ *cobra.Command, args []string) error {
+	execCmd := leaf("exec", "Run a shell command on the servers and print each host's output", argSpec{min: 1, max: -1, usage: "CMD"}, func(_ *cobra.Command, args []string) error {
 		if interactive {
 			return a.serverExecInteractive(joinArgs(args))
 		}
@@ -29,8 +29,8 @@ func serverCommand(a *App) *cobra.Command {
 	execCmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "Run on the primary host with a terminal attached (for shells and consoles)")
 	commandTail(execCmd)
 
-	return group("server", "Bootstrap servers with Docker and run commands on them", nil,
-		leaf("bootstrap", "Set up Docker to run MRSK apps", noArgs(), a.wired((*flow.Session).ServerBootstrap)),
+	return group("server", "Prepare the servers, or run a command on them", nil,
+		leaf("bootstrap", "Install Docker and curl where missing", noArgs(), a.wired((*flow.Session).ServerBootstrap)),
 		execCmd,
 	)
 }

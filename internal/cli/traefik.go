@@ -11,20 +11,20 @@ import (
 // traefikCommand is `mrsk traefik …`.
 func traefikCommand(a *App) *cobra.Command {
 	var logs logsOptions
-	logsCmd := leaf("logs", "Show log lines from Traefik on servers", noArgs(),
+	logsCmd := leaf("logs", "Print Traefik's logs per host (--lines, --since, --grep, --follow)", noArgs(),
 		a.runTerminal(func(ctx context.Context, s *flow.Session, _ []string) error { return s.TraefikLogs(ctx, logs.flow()) }))
 	logs.register(logsCmd)
 
-	return group("traefik", "Manage Traefik load balancer", nil,
-		leaf("boot", "Boot Traefik on servers", noArgs(), a.wired((*flow.Session).TraefikBoot)),
-		leaf("reboot", "Reboot Traefik on servers (stop container, remove container, start new container)", noArgs(), a.wired((*flow.Session).TraefikReboot)),
-		leaf("start", "Start existing Traefik container on servers", noArgs(), a.wired((*flow.Session).TraefikStart)),
-		leaf("stop", "Stop existing Traefik container on servers", noArgs(), a.wired((*flow.Session).TraefikStop)),
-		leaf("restart", "Restart existing Traefik container on servers", noArgs(), a.wired((*flow.Session).TraefikRestart)),
-		leaf("details", "Show details about Traefik container from servers", noArgs(), a.wired((*flow.Session).TraefikDetails)),
+	return group("traefik", "Run Traefik, the proxy in front of the app", nil,
+		leaf("boot", "Start Traefik where it is not running", noArgs(), a.wired((*flow.Session).TraefikBoot)),
+		leaf("reboot", "Replace Traefik's container with a fresh one", noArgs(), a.wired((*flow.Session).TraefikReboot)),
+		leaf("start", "Start Traefik's stopped container", noArgs(), a.wired((*flow.Session).TraefikStart)),
+		leaf("stop", "Stop Traefik's container", noArgs(), a.wired((*flow.Session).TraefikStop)),
+		leaf("restart", "Stop and start Traefik's container", noArgs(), a.wired((*flow.Session).TraefikRestart)),
+		leaf("details", "List Traefik's container per host", noArgs(), a.wired((*flow.Session).TraefikDetails)),
 		logsCmd,
-		leaf("remove", "Remove Traefik container and image from servers", noArgs(), a.wired((*flow.Session).TraefikRemove)),
-		hidden(leaf("remove_container", "Remove Traefik container from servers", noArgs(), a.wired((*flow.Session).TraefikRemoveContainer))),
-		hidden(leaf("remove_image", "Remove Traefik image from servers", noArgs(), a.wired((*flow.Session).TraefikRemoveImage))),
+		leaf("remove", "Delete Traefik's container and image", noArgs(), a.wired((*flow.Session).TraefikRemove)),
+		hidden(leaf("remove_container", "Delete Traefik's container", noArgs(), a.wired((*flow.Session).TraefikRemoveContainer))),
+		hidden(leaf("remove_image", "Delete Traefik's image", noArgs(), a.wired((*flow.Session).TraefikRemoveImage))),
 	)
 }
