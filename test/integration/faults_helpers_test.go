@@ -48,13 +48,9 @@ func (r *faultRun) sinceFault() time.Duration { return max(r.dur-r.faultAt, 0) }
 // trigger never shows or the fault itself fails.
 func (p *project) mrskFault(args []string, trig trigger, fault func(proc *os.Process) error) *faultRun {
 	p.t.Helper()
-	bin := mrskBinary(p.t, p.e)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = p.app.Dir
-	cmd.Env = append(os.Environ(), p.e.Environ()...)
-	cmd.Env = append(cmd.Env, "LIFECYCLE_HOOK_LOG="+p.hookLog)
+	cmd := p.command(ctx, args)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	r := &faultRun{result: &result{args: args}}

@@ -216,17 +216,23 @@ type timedLine struct {
 	text string
 }
 
+// command is the mrsk binary in the checkout, with the env's SSH and docker
+// settings and the hooks' log file.
+func (p *project) command(ctx context.Context, args []string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, mrskBinary(p.t, p.e), args...)
+	cmd.Dir = p.app.Dir
+	cmd.Env = append(os.Environ(), p.e.Environ()...)
+	cmd.Env = append(cmd.Env, "LIFECYCLE_HOOK_LOG="+p.hookLog)
+	return cmd
+}
+
 // mrsk runs the binary in the checkout and returns what happened; it never fails the test
 // itself (failure scenarios expect errors), but every output is checked for the secret.
 func (p *project) mrsk(args ...string) *result {
 	p.t.Helper()
-	bin := mrskBinary(p.t, p.e)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = p.app.Dir
-	cmd.Env = append(os.Environ(), p.e.Environ()...)
-	cmd.Env = append(cmd.Env, "LIFECYCLE_HOOK_LOG="+p.hookLog)
+	cmd := p.command(ctx, args)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	r := &result{args: args}
