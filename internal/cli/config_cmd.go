@@ -143,14 +143,11 @@ func writeJSON(b *bytes.Buffer, v any) {
 		}
 		b.WriteByte(']')
 	case []string:
-		b.WriteByte('[')
+		list := make([]any, len(t))
 		for i, e := range t {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONScalar(b, e)
+			list[i] = e
 		}
-		b.WriteByte(']')
+		writeJSON(b, list)
 	default:
 		writeJSONScalar(b, t)
 	}

@@ -3,8 +3,6 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,13 +12,7 @@ import (
 // The deploy lock against a real sshd: acquire, status, a deploy refused
 // while it is held (showing the holder), release, and status without lock.
 func TestLockLifecycleRealHost(t *testing.T) {
-	dir := inRepo(t)
-	t.Setenv("HOME", dir)
-	t.Setenv("SSH_AUTH_SOCK", "")
-	if err := os.MkdirAll(filepath.Join(dir, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	key := sshtest.NewKey(t, filepath.Join(dir, ".ssh"), "id_ed25519")
+	key := sshHome(t)
 	h := sshtest.StartLoopback(t, sshtest.Options{AuthorizedKeys: []*sshtest.Key{key}})
 	write(t, "config/deploy.yml", "service: app\nimage: a/b\nservers:\n  web:\n    - "+h.Addr()+
 		"\nregistry:\n  username: u\n  password: p\n")

@@ -3,8 +3,6 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,13 +14,7 @@ import (
 // config order, a failing host makes the run fail with a summary, and
 // --hosts narrows the targets.
 func TestServerExecRealHosts(t *testing.T) {
-	dir := inRepo(t)
-	t.Setenv("HOME", dir)
-	t.Setenv("SSH_AUTH_SOCK", "")
-	if err := os.MkdirAll(filepath.Join(dir, ".ssh"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	key := sshtest.NewKey(t, filepath.Join(dir, ".ssh"), "id_ed25519")
+	key := sshHome(t)
 	a := sshtest.StartLoopback(t, sshtest.Options{AuthorizedKeys: []*sshtest.Key{key}})
 	b := sshtest.StartLoopback(t, sshtest.Options{AuthorizedKeys: []*sshtest.Key{key}})
 	write(t, "config/deploy.yml", "service: app\nimage: a/b\nservers:\n  - "+a.Addr()+"\n  - "+b.Addr()+
