@@ -75,12 +75,12 @@ func (a Accessory) Stop() Cmd {
 
 // Info lists the accessory's running container (`accessory details`).
 func (a Accessory) Info() Cmd {
-	return named("accessory.info", docker("ps", "--filter", "label=service="+a.ServiceName()))
+	return query("accessory.info", docker("ps", "--filter", "label=service="+a.ServiceName()))
 }
 
 // Logs prints the accessory's logs; since, lines and grep are optional.
 func (a Accessory) Logs(since, lines, grep string) Cmd {
-	return named("accessory.logs", pipe(
+	return query("accessory.logs", pipe(
 		docker("logs", a.ServiceName(), spaced("--since", since), spaced("--tail", lines), "--timestamps", "2>&1"),
 		grepSingle(grep)))
 }
@@ -92,9 +92,15 @@ func (a Accessory) FollowLogs(t SSHTarget, grep string) (Cmd, error) {
 	if err != nil {
 		return Cmd{}, err
 	}
-	inner := pipe(docker("logs", a.ServiceName(), "--timestamps", "--tail", "10", "--follow", "2>&1"),
-		grepDouble(grep))
-	return named("accessory.follow_logs", overSSH(t, host, inner)), nil
+	return named("accessory.follow_logs", overSSH(t, host, a.FollowLogsOnHost(grep).Command)), nil
+}
+
+// FollowLogsOnHost is the command `accessory logs --follow` runs on the
+// accessory's host.
+func (a Accessory) FollowLogsOnHost(grep string) Cmd {
+	return named("accessory.follow_logs", pipe(
+		docker("logs", a.ServiceName(), "--timestamps", "--tail", "10", "--follow", "2>&1"),
+		grepDouble(grep)))
 }
 
 // ExecuteInExistingContainer runs cmd in the running accessory container.

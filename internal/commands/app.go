@@ -144,13 +144,13 @@ func (a App) Stop(version string) Cmd {
 
 // Status prints the health status (or state) of the container of version.
 func (a App) Status(version string) Cmd {
-	return named("app.status", pipe(a.containerIDForVersion(version, false),
+	return query("app.status", pipe(a.containerIDForVersion(version, false),
 		xargs(docker("inspect", "--format", healthStatusFormat))))
 }
 
 // Info lists the role's running containers (`app details`).
 func (a App) Info() Cmd {
-	return named("app.info", docker(append([]string{"ps"}, a.filterArgs(nil)...)...))
+	return query("app.info", docker(append([]string{"ps"}, a.filterArgs(nil)...)...))
 }
 
 // Logs prints the newest running container's logs; since, lines and grep
@@ -164,16 +164,22 @@ func (a App) Logs(since, lines, grep string) Cmd {
 		logs = logs.Add("--tail", lines)
 	}
 	logs = logs.Add("2>&1")
-	return named("app.logs", pipe(a.currentRunningContainerID(), logs, grepSingle(grep)))
+	return query("app.logs", pipe(a.currentRunningContainerID(), logs, grepSingle(grep)))
 }
 
 // FollowLogs follows the newest running container's logs through an
-// interactive ssh session to host (run locally).
+// interactive ssh session to host (run locally): MRSK's form. mrsk runs
+// FollowLogsOnHost over its own connection instead.
 func (a App) FollowLogs(t SSHTarget, host, grep string) Cmd {
-	inner := pipe(a.currentRunningContainerID(),
+	return named("app.follow_logs", overSSH(t, host, a.FollowLogsOnHost(grep).Command))
+}
+
+// FollowLogsOnHost is the command `app logs --follow` runs on the host: the
+// newest running container's logs, followed.
+func (a App) FollowLogsOnHost(grep string) Cmd {
+	return named("app.follow_logs", pipe(a.currentRunningContainerID(),
 		cmdline.New("xargs", "docker", "logs", "--timestamps", "--tail", "10", "--follow", "2>&1"),
-		grepDouble(grep))
-	return named("app.follow_logs", overSSH(t, host, inner))
+		grepDouble(grep)))
 }
 
 // ExecuteInExistingContainer runs cmd in the container of the builder's
@@ -237,7 +243,7 @@ func (a App) RunOverSSH(t SSHTarget, host string, command []string) Cmd {
 // CurrentRunningContainerID prints the id of the role's newest running
 // container.
 func (a App) CurrentRunningContainerID() Cmd {
-	return named("app.current_running_container_id", a.currentRunningContainerID())
+	return query("app.current_running_container_id", a.currentRunningContainerID())
 }
 
 func (a App) currentRunningContainerID() cmdline.Command {
@@ -247,12 +253,12 @@ func (a App) currentRunningContainerID() cmdline.Command {
 
 // ContainerIDFor prints the id of the container with exactly this name.
 func (a App) ContainerIDFor(name string, onlyRunning bool) Cmd {
-	return named("app.container_id_for", containerIDFor(name, onlyRunning))
+	return query("app.container_id_for", containerIDFor(name, onlyRunning))
 }
 
 // ContainerIDForVersion prints the id of the role's container of version.
 func (a App) ContainerIDForVersion(version string, onlyRunning bool) Cmd {
-	return named("app.container_id_for_version", a.containerIDForVersion(version, onlyRunning))
+	return query("app.container_id_for_version", a.containerIDForVersion(version, onlyRunning))
 }
 
 func (a App) containerIDForVersion(version string, onlyRunning bool) cmdline.Command {
@@ -262,14 +268,14 @@ func (a App) containerIDForVersion(version string, onlyRunning bool) cmdline.Com
 // CurrentRunningVersion prints the version of the newest running container
 // (the text after the last `-` of its name).
 func (a App) CurrentRunningVersion() Cmd {
-	return named("app.current_running_version", a.listVersions([]string{"--latest"}, activeStatuses))
+	return query("app.current_running_version", a.listVersions([]string{"--latest"}, activeStatuses))
 }
 
 // ListVersions prints the versions of the role's containers, newest first
 // (plain `docker ps`: running ones only). Every line after the first is a
 // stale container.
 func (a App) ListVersions(dockerArgs, statuses []string) Cmd {
-	return named("app.list_versions", a.listVersions(dockerArgs, statuses))
+	return query("app.list_versions", a.listVersions(dockerArgs, statuses))
 }
 
 func (a App) listVersions(dockerArgs, statuses []string) cmdline.Command {
@@ -281,7 +287,7 @@ func (a App) listVersions(dockerArgs, statuses []string) cmdline.Command {
 }
 
 // ListContainers lists all containers of the role (`app containers`).
-func (a App) ListContainers() Cmd { return named("app.list_containers", a.listContainers()) }
+func (a App) ListContainers() Cmd { return query("app.list_containers", a.listContainers()) }
 
 func (a App) listContainers() cmdline.Command {
 	return docker(append([]string{"container", "ls", "--all"}, a.filterArgs(nil)...)...)
@@ -289,7 +295,7 @@ func (a App) listContainers() cmdline.Command {
 
 // ListContainerNames prints the names of all containers of the role.
 func (a App) ListContainerNames() Cmd {
-	return named("app.list_container_names", a.listContainers().Add("--format", "'{{ .Names }}'"))
+	return query("app.list_container_names", a.listContainers().Add("--format", "'{{ .Names }}'"))
 }
 
 // RemoveContainer removes the role's container of version.
@@ -312,7 +318,7 @@ func (a App) RemoveContainers() Cmd {
 
 // ListImages lists the local images of the repository (`app images`).
 func (a App) ListImages() Cmd {
-	return named("app.list_images", docker("image", "ls", a.cfg.Repository()))
+	return query("app.list_images", docker("image", "ls", a.cfg.Repository()))
 }
 
 // RemoveImages removes all images labelled for the service.

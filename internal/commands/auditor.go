@@ -47,5 +47,5 @@ func (a Auditor) Record(line string, details ...Tag) Cmd {
 
 // Reveal prints the last 50 audit lines (`mrsk audit`).
 func (a Auditor) Reveal() Cmd {
-	return named("auditor.reveal", cmdline.New("tail", "-n", "50", a.LogFile()))
+	return query("auditor.reveal", cmdline.New("tail", "-n", "50", a.LogFile()))
 }

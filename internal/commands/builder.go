@@ -168,7 +168,7 @@ func (b Builder) Info() Cmd {
 	case BuilderNativeRemote:
 		c = cmdline.Chain(docker("context", "ls"), docker("buildx", "ls"))
 	}
-	return named("builder.info", c)
+	return query("builder.info", c)
 }
 
 // EnsureLocalDependenciesInstalled checks the local docker (and buildx for
@@ -178,7 +178,7 @@ func (b Builder) EnsureLocalDependenciesInstalled() Cmd {
 	if b.b.Kind != BuilderNative {
 		c = and(c, docker("buildx", "version"))
 	}
-	return named("builder.ensure_local_dependencies_installed", c)
+	return query("builder.ensure_local_dependencies_installed", c)
 }
 
 // Pull pulls the configured version on an app host.

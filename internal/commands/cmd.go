@@ -18,6 +18,10 @@ type Cmd struct {
 	// which docker reads from its environment for `--build-arg NAME`).
 	// Secret.
 	Env []string
+	// Query marks a command that only reads the host's state (lists,
+	// inspects, prints). A dry run runs queries for real, to decide what it
+	// would do, and only prints every other command.
+	Query bool
 }
 
 // Empty reports whether there is nothing to run (e.g. the native builder has
@@ -25,6 +29,9 @@ type Cmd struct {
 func (c Cmd) Empty() bool { return len(c.Command) == 0 }
 
 func named(name string, c cmdline.Command) Cmd { return Cmd{Name: name, Command: c} }
+
+// query is named for a command that changes nothing on the host.
+func query(name string, c cmdline.Command) Cmd { return Cmd{Name: name, Command: c, Query: true} }
 
 // docker is `docker <args…>`; empty args are dropped, like MRSK's compact.
 func docker(args ...string) cmdline.Command {

@@ -78,7 +78,7 @@ const cordSourceFormat = `'{{range .Mounts}}{{if eq .Destination "` + CordMount 
 // CordInfo prints `<cord dir>|<ip> …` of the named container (any state);
 // it fails when there is no such container.
 func CordInfo(containerName string) Cmd {
-	return named("app.cord_info", docker("inspect", "--format", cordSourceFormat, containerName))
+	return query("app.cord_info", docker("inspect", "--format", cordSourceFormat, containerName))
 }
 
 // MakeCord (re)creates the cord in the host directory dir (relative to the
@@ -97,7 +97,7 @@ func CutCord(dir string) Cmd {
 // HealthState prints the docker health status of the named container
 // (empty without a health check).
 func HealthState(containerName string) Cmd {
-	return named("app.health_state", docker("inspect", "--format",
+	return query("app.health_state", docker("inspect", "--format",
 		`'{{if .State.Health}}{{.State.Health.Status}}{{end}}'`, containerName))
 }
 
@@ -105,7 +105,7 @@ func HealthState(containerName string) Cmd {
 // logged (at MRSK's --log.level=DEBUG) since the host time since. grep
 // exits 1 when there is none yet.
 func TraefikConfigsSince(since string) Cmd {
-	return named("traefik.configs_since", pipe(
+	return query("traefik.configs_since", pipe(
 		docker("logs", TraefikContainer, "--since", since, "2>&1"),
 		cmdline.New("grep", "'Configuration received'"),
 		cmdline.New("grep", "providerName=docker")))

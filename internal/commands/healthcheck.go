@@ -60,17 +60,17 @@ func (h Healthcheck) Run() (Cmd, error) {
 
 // Status prints the container's health status (or state).
 func (h Healthcheck) Status() Cmd {
-	return named("healthcheck.status", h.onContainer(docker("inspect", "--format", healthStatusFormat)))
+	return query("healthcheck.status", h.onContainer(docker("inspect", "--format", healthStatusFormat)))
 }
 
 // ContainerHealthLog prints the docker health check log as JSON.
 func (h Healthcheck) ContainerHealthLog() Cmd {
-	return named("healthcheck.container_health_log", h.onContainer(docker("inspect", "--format", healthLogFormat)))
+	return query("healthcheck.container_health_log", h.onContainer(docker("inspect", "--format", healthLogFormat)))
 }
 
 // Logs prints the last 50 log lines (shown when the check fails).
 func (h Healthcheck) Logs() Cmd {
-	return named("healthcheck.logs", h.onContainer(docker("logs", "--tail", "50", "2>&1")))
+	return query("healthcheck.logs", h.onContainer(docker("logs", "--tail", "50", "2>&1")))
 }
 
 // Stop stops the container.

@@ -42,7 +42,7 @@ func (Lock) Release() Cmd {
 // Status fails when there is no lock and prints the decoded details if there
 // is one.
 func (Lock) Status() Cmd {
-	return named("lock.status", and(
+	return query("lock.status", and(
 		cmdline.New("stat", LockDir, ">", "/dev/null"),
 		pipe(cmdline.New("cat", lockDetailsFile), cmdline.New("base64", "-d"))))
 }

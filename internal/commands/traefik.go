@@ -62,21 +62,26 @@ func (t Traefik) Stop() Cmd {
 
 // Info lists the Traefik container (`traefik details`).
 func (t Traefik) Info() Cmd {
-	return named("traefik.info", docker("ps", "--filter", "name=^"+TraefikContainer+"$"))
+	return query("traefik.info", docker("ps", "--filter", "name=^"+TraefikContainer+"$"))
 }
 
 // Logs prints Traefik's logs; since, lines and grep are optional.
 func (t Traefik) Logs(since, lines, grep string) Cmd {
-	return named("traefik.logs", pipe(
+	return query("traefik.logs", pipe(
 		docker("logs", TraefikContainer, spaced("--since", since), spaced("--tail", lines), "--timestamps", "2>&1"),
 		grepSingle(grep)))
 }
 
 // FollowLogs follows Traefik's logs through an interactive ssh session.
 func (t Traefik) FollowLogs(target SSHTarget, host, grep string) Cmd {
-	inner := pipe(docker("logs", TraefikContainer, "--timestamps", "--tail", "10", "--follow", "2>&1"),
-		grepDouble(grep))
-	return named("traefik.follow_logs", overSSH(target, host, inner))
+	return named("traefik.follow_logs", overSSH(target, host, t.FollowLogsOnHost(grep).Command))
+}
+
+// FollowLogsOnHost is the command `traefik logs --follow` runs on the host.
+func (t Traefik) FollowLogsOnHost(grep string) Cmd {
+	return named("traefik.follow_logs", pipe(
+		docker("logs", TraefikContainer, "--timestamps", "--tail", "10", "--follow", "2>&1"),
+		grepDouble(grep)))
 }
 
 // RemoveContainer removes stopped Traefik containers (by image label).

@@ -77,3 +77,19 @@ func escapeInDoubleQuotes(s string) string {
 	}
 	return b.String()
 }
+
+// Quote makes s one POSIX shell word that reads back as exactly s: bare when
+// it holds only characters no shell treats specially, else single-quoted.
+// It is for values mrsk itself places (paths, names), not for MRSK's
+// double-quoted forms that the vectors pin.
+func Quote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@%+=,") == "" {
+		return s
+	}
+	if s == "" {
+		return "''"
+	}
+	var b strings.Builder
+	singleQuote(&b, s)
+	return b.String()
+}

@@ -186,3 +186,17 @@ func FuzzEscape(f *testing.F) {
 		checkRoundTrip(t, []string{s})
 	})
 }
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"":             "''",
+		"plain/path-1": "plain/path-1",
+		"a b":          "'a b'",
+		"it's":         `'it'\''s'`,
+		"$(x)":         "'$(x)'",
+	} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
