@@ -59,10 +59,14 @@ func main() {
 	os.WriteFile(emptyCfg, nil, 0o600)
 	env := append(os.Environ(), "HOME="+home, "SSH_AUTH_SOCK=")
 
-	driver := filepath.Join(home, "driver")
-	build := exec.Command("go", "build", "-o", driver, "./bench/ssh/driver")
-	if out, err := build.CombinedOutput(); err != nil {
-		panic(fmt.Sprintf("building the driver: %v\n%s", err, out))
+	// the real binary, as users run it (MRSK_BIN: one built elsewhere)
+	bin := os.Getenv("MRSK_BIN")
+	if bin == "" {
+		bin = filepath.Join(home, "mrsk")
+		build := exec.Command("go", "build", "-o", bin, "./cmd/mrsk")
+		if out, err := build.CombinedOutput(); err != nil {
+			panic(fmt.Sprintf("building mrsk: %v\n%s", err, out))
+		}
 	}
 
 	// The OpenSSH baseline: same key, same known_hosts, no user config, and
@@ -85,9 +89,8 @@ func main() {
 			c.Stdin = strings.NewReader(strings.Join(hosts, "\n") + "\n")
 			return c
 		}},
-		{"mrsk driver", func() *exec.Cmd { return exec.Command(driver, "-hosts", strings.Join(hosts, ","), "true") }},
 	}
-	if bin := os.Getenv("MRSK_BIN"); bin != "" {
+	{
 		proj := filepath.Join(home, "app")
 		os.MkdirAll(filepath.Join(proj, "config"), 0o755)
 		yml := "service: bench\nimage: bench/app\nservers:\n"

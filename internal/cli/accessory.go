@@ -16,13 +16,13 @@ func accessoryCommand(a *App) *cobra.Command {
 	var remove struct{ confirmed bool }
 
 	execCmd := leaf("exec", "Run a command in the accessory's container (a new one, or the running one with --reuse)", argSpec{min: 2, max: -1, usage: "NAME CMD"},
-		a.runTerminal(func(ctx context.Context, s *flow.Session, args []string) error {
+		a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
 			return s.AccessoryExec(ctx, args[0], joinArgs(args[1:]), flow.ExecOptions{Interactive: exec.interactive, Reuse: exec.reuse})
 		}))
 	exec.register(execCmd)
 	commandTail(execCmd)
 	logsCmd := leaf("logs", "Print the accessory's container logs (--lines, --since, --grep, --follow)", name,
-		a.runTerminal(func(ctx context.Context, s *flow.Session, args []string) error {
+		a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
 			return s.AccessoryLogs(ctx, args[0], logs.flow())
 		}))
 	logs.register(logsCmd)

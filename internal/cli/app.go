@@ -43,9 +43,10 @@ func appCommand(a *App) *cobra.Command {
 	var exec execOptions
 	var logs logsOptions
 	var stale struct{ stop bool }
+	var boot struct{ dryRun bool }
 
 	execCmd := leaf("exec", "Run a command in an app container (a new one per host, or the running one with --reuse)", argSpec{min: 1, max: -1, usage: "CMD"},
-		a.runTerminal(func(ctx context.Context, s *flow.Session, args []string) error {
+		a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
 			return s.AppExec(ctx, joinArgs(args), flow.ExecOptions{
 				Interactive: exec.interactive, Reuse: exec.reuse, Version: a.Opts.Version})
 		}))
@@ -57,12 +58,15 @@ func appCommand(a *App) *cobra.Command {
 		}))
 	staleCmd.Flags().BoolVarP(&stale.stop, "stop", "s", false, "Also stop them")
 	logsCmd := leaf("logs", "Print the app containers' logs per host (--lines, --since, --grep, --follow)", noArgs(),
-		a.runTerminal(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppLogs(ctx, logs.flow()) }))
+		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppLogs(ctx, logs.flow()) }))
 	logs.register(logsCmd)
 
+	bootCmd := leaf("boot", "Start the app version on the servers and switch to it (latest without --version)", noArgs(),
+		a.runFlowDry(&boot.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppBoot(ctx, a.Opts.Version) }))
+	dryRunFlag(bootCmd, &boot.dryRun)
+
 	return group("app", "Work with the app's containers on the servers", nil,
-		leaf("boot", "Start the app version on the servers and switch to it (latest without --version)", noArgs(),
-			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.AppBoot(ctx, a.Opts.Version) })),
+		bootCmd,
 		leaf("start", "Start the stopped container of the current version", noArgs(), a.wired((*flow.Session).AppStart)),
 		leaf("stop", "Stop the running app container of each role", noArgs(), a.wired((*flow.Session).AppStop)),
 		leaf("details", "List each role's containers per host", noArgs(), a.wired((*flow.Session).AppDetails)),

@@ -85,21 +85,8 @@ func (a *App) Config() (*config.Config, error) {
 		return nil, err
 	}
 	a.cfg = cfg
-	a.Out.AddSecrets(a.secrets()...)
+	a.Out.Secrets.Add(cfg.SecretValues()...)
 	return cfg, nil
-}
-
-// secrets are the config's secret values worth scrubbing from output.
-// Values shorter than minSecretLen are left out: scrubbing a registry
-// username like "u" would garble every log line while hiding nothing.
-func (a *App) secrets() []string {
-	var out []string
-	for _, v := range a.cfg.SecretValues() {
-		if len(strings.TrimSpace(v)) >= minSecretLen {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // Pool returns the SSH connection pool, created on first use with the
@@ -131,9 +118,8 @@ func (a *App) Pool() (*remote.Pool, error) {
 		// cannot be reached at all (the engine's 15 s x 3 would take a minute).
 		KeepAlive:    connectTimeout(ssh) / 2,
 		KeepAliveMax: 2,
-		Secrets:      a.secrets(),
-		Log:          a.stdout,
-		Level:        a.remoteLevel(),
+		Redact:       a.Out.Secrets,
+		Log:          a.Out,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cannot prepare SSH connections: %w", err)
@@ -152,16 +138,6 @@ func connectTimeout(ssh config.SSH) time.Duration {
 
 // defaultConnectTimeout matches the SSH engine's own default.
 const defaultConnectTimeout = 10 * time.Second
-
-func (a *App) remoteLevel() remote.Level {
-	switch a.Out.Level() {
-	case LevelDebug:
-		return remote.LevelDebug
-	case LevelError:
-		return remote.LevelError
-	}
-	return remote.LevelInfo
-}
 
 // Close releases the SSH connections.
 func (a *App) Close() {

@@ -82,7 +82,7 @@ func (a *App) exitStatus(err error) int {
 	}
 	// MRSK's shape, "ERROR (<class>): <message>", then advice when the error
 	// carries some (e.g. a missing config file suggests `mrsk init`).
-	p.Error("  ERROR (%s): %s", config.RubyClass(err), err.Error())
+	p.Error("  ERROR (%s): %s", RubyClass(err), err.Error())
 	if h := hintFor(err); h != "" {
 		p.Error("  %s", h)
 	}

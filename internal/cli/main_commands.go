@@ -11,24 +11,30 @@ import (
 
 // mainCommands are the top-level commands that are not namespaces.
 func mainCommands(a *App) []*cobra.Command {
-	var deploy, redeploy struct{ skipPush bool }
-	var remove struct{ confirmed bool }
+	var deploy, redeploy struct{ skipPush, dryRun bool }
+	var remove struct{ confirmed, dryRun bool }
+	var setup, rollback struct{ dryRun bool }
 
 	setupCmd := leaf("setup", "First deploy: check Docker on the servers, boot the accessories, deploy", noArgs(),
-		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Setup(ctx) }))
+		a.runFlowDry(&setup.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Setup(ctx) }))
+	dryRunFlag(setupCmd, &setup.dryRun)
 	deployCmd := leaf("deploy", "Build, push and switch the servers to the current version", noArgs(),
-		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Deploy(ctx, deploy.skipPush) }))
+		a.runFlowDry(&deploy.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Deploy(ctx, deploy.skipPush) }))
 	deployCmd.Flags().BoolVarP(&deploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
+	dryRunFlag(deployCmd, &deploy.dryRun)
 	redeployCmd := leaf("redeploy", "Deploy without registry login, Traefik boot and pruning", noArgs(),
-		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error {
+		a.runFlowDry(&redeploy.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error {
 			return s.Redeploy(ctx, redeploy.skipPush)
 		}))
 	redeployCmd.Flags().BoolVarP(&redeploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
+	dryRunFlag(redeployCmd, &redeploy.dryRun)
 	rollbackCmd := leaf("rollback", "Switch back to VERSION, an earlier container still on every host", argSpec{min: 1, max: 1, usage: "VERSION"},
-		a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error { return s.Rollback(ctx, args[0]) }))
+		a.runFlowDry(&rollback.dryRun, func(ctx context.Context, s *flow.Session, args []string) error { return s.Rollback(ctx, args[0]) }))
+	dryRunFlag(rollbackCmd, &rollback.dryRun)
 	removeCmd := leaf("remove", "Delete everything mrsk put on the servers (asks first; -y to skip)", noArgs(),
-		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Remove(ctx, remove.confirmed) }))
+		a.runFlowDry(&remove.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Remove(ctx, remove.confirmed) }))
 	removeCmd.Flags().BoolVarP(&remove.confirmed, "confirmed", "y", false, "Do not ask before deleting")
+	dryRunFlag(removeCmd, &remove.dryRun)
 
 	configCmd := configCommand(a)
 	return []*cobra.Command{
@@ -49,4 +55,10 @@ func mainCommands(a *App) []*cobra.Command {
 			return nil
 		}),
 	}
+}
+
+// dryRunFlag adds --dry-run: print every command that would run, change
+// nothing (read-only queries still run).
+func dryRunFlag(c *cobra.Command, v *bool) {
+	c.Flags().BoolVar(v, "dry-run", false, "Print, step by step and host by host, every command that would run, and change nothing")
 }

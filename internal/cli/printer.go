@@ -3,9 +3,9 @@ package cli
 import (
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"sync"
+
+	"github.com/mrsk-go/mrsk/internal/redact"
 )
 
 // Level is the verbosity of the execution log.
@@ -18,24 +18,27 @@ const (
 	LevelError
 )
 
-// Printer writes everything the CLI shows. Messages (Say) are always printed
-// and log lines are filtered by Level. Writes are NOT scrubbed implicitly:
-// value-based scrubbing of every line mangles ordinary words that happen to
-// equal a secret (a registry username "user" would turn ":user:" into
-// ":[REDACTED]:"). Text that may carry secrets (captured command output,
-// local command stderr) goes through Redact first; command lines are shown
-// with cmdline.Command.Redact.
+// Printer writes everything the CLI shows: messages (Say) are always
+// printed, log lines are filtered by Level. It is the Output of flows and
+// the Logger of both executors (remote, local), so there is one level and
+// one place output goes through.
+//
+// Lines are not all scrubbed: value-based scrubbing of every message would
+// mangle ordinary words that happen to equal a secret. Command lines are
+// shown redacted by the executors (sensitive words and registered values),
+// and output captured from commands (host blocks) is scrubbed here.
 type Printer struct {
-	mu      sync.Mutex
-	out     io.Writer
-	err     io.Writer
-	level   Level
-	secrets []string
+	mu    sync.Mutex
+	out   io.Writer
+	err   io.Writer
+	level Level
+	// Secrets is the one set of secret values of this invocation.
+	Secrets *redact.Set
 }
 
 // NewPrinter builds a printer; -q wins over -v as in MRSK.
 func NewPrinter(out, err io.Writer, verbose, quiet bool) *Printer {
-	p := &Printer{out: out, err: err}
+	p := &Printer{out: out, err: err, Secrets: &redact.Set{}}
 	p.SetVerbosity(verbose, quiet)
 	return p
 }
@@ -54,38 +57,8 @@ func (p *Printer) SetVerbosity(verbose, quiet bool) {
 // Level reports the current verbosity.
 func (p *Printer) Level() Level { return p.level }
 
-// minSecretLen is the shortest value scrubbed from output. Scrubbing a value
-// like "1" or "yes" would mangle every host address and number printed while
-// protecting nothing a guess would not find.
-const minSecretLen = 4
-
-// AddSecrets registers values that must never be shown. Longer values are
-// replaced first so a secret containing another is scrubbed whole.
-func (p *Printer) AddSecrets(values ...string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, v := range values {
-		if len(strings.TrimSpace(v)) < minSecretLen {
-			continue
-		}
-		p.secrets = append(p.secrets, v)
-	}
-	sort.SliceStable(p.secrets, func(i, j int) bool { return len(p.secrets[i]) > len(p.secrets[j]) })
-}
-
-// Redact replaces every registered secret in s with [REDACTED].
-func (p *Printer) Redact(s string) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.redactLocked(s)
-}
-
-func (p *Printer) redactLocked(s string) string {
-	for _, v := range p.secrets {
-		s = strings.ReplaceAll(s, v, "[REDACTED]")
-	}
-	return s
-}
+// Redact replaces every registered secret in s.
+func (p *Printer) Redact(s string) string { return p.Secrets.Apply(s) }
 
 func (p *Printer) write(w io.Writer, s string) {
 	p.mu.Lock()
@@ -121,11 +94,12 @@ func (p *Printer) Error(format string, a ...any) {
 }
 
 // HostBlock prints MRSK's per-host block: "<kind> Host: <host>\n<output>\n\n"
-// (kind "App", "Traefik", or empty for a bare "Host:" heading).
+// (kind "App", "Traefik", or empty for a bare "Host:" heading). output is
+// what a command printed on the host: it is scrubbed of secrets.
 func (p *Printer) HostBlock(kind, host, output string) {
 	head := "Host: " + host
 	if kind != "" {
 		head = kind + " " + head
 	}
-	p.write(p.out, head+"\n"+output+"\n\n")
+	p.write(p.out, head+"\n"+p.Redact(output)+"\n\n")
 }

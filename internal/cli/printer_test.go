@@ -29,7 +29,7 @@ func TestPrinterLevels(t *testing.T) {
 
 func TestPrinterRedact(t *testing.T) {
 	p := NewPrinter(nil, nil, false, false)
-	p.AddSecrets("abc", "secret", "secret-long")
+	p.Secrets.Add("abc", "secret", "secret-long")
 	if got := p.Redact("abc secret-long secret"); got != "abc [REDACTED] [REDACTED]" {
 		t.Errorf("Redact = %q", got)
 	}
@@ -39,8 +39,9 @@ func TestHostBlock(t *testing.T) {
 	var out bytes.Buffer
 	p := NewPrinter(&out, nil, false, false)
 	p.HostBlock("App", "1.1.1.1", "v1")
-	p.HostBlock("", "h", "x")
-	if out.String() != "App Host: 1.1.1.1\nv1\n\nHost: h\nx\n\n" {
+	p.Secrets.Add("s3cret")
+	p.HostBlock("", "h", "x s3cret")
+	if out.String() != "App Host: 1.1.1.1\nv1\n\nHost: h\nx [REDACTED]\n\n" {
 		t.Errorf("%q", out.String())
 	}
 }

@@ -12,7 +12,7 @@ import (
 func traefikCommand(a *App) *cobra.Command {
 	var logs logsOptions
 	logsCmd := leaf("logs", "Print Traefik's logs per host (--lines, --since, --grep, --follow)", noArgs(),
-		a.runTerminal(func(ctx context.Context, s *flow.Session, _ []string) error { return s.TraefikLogs(ctx, logs.flow()) }))
+		a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.TraefikLogs(ctx, logs.flow()) }))
 	logs.register(logsCmd)
 
 	return group("traefik", "Run Traefik, the proxy in front of the app", nil,

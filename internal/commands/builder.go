@@ -22,10 +22,6 @@ type BuilderError struct{ Msg string }
 
 func (e *BuilderError) Error() string { return e.Msg }
 
-// RubyClass is the exception class MRSK reports for this error
-// (`ERROR (Mrsk::Commands::Builder::Base::BuilderError): Missing Dockerfile`).
-func (e *BuilderError) RubyClass() string { return "Mrsk::Commands::Builder::Base::BuilderError" }
-
 // Builder builds the local image build commands and the host-side pull.
 // Which docker builder is used follows the `builder` section: native
 // (`multiarch: false`), multiarch/remote (local and remote), native/remote
@@ -179,6 +175,27 @@ func (b Builder) EnsureLocalDependenciesInstalled() Cmd {
 		c = and(c, docker("buildx", "version"))
 	}
 	return query("builder.ensure_local_dependencies_installed", c)
+}
+
+// LocalDocker succeeds when this machine has a docker client.
+func (b Builder) LocalDocker() Cmd { return query("builder.local_docker", docker("--version")) }
+
+// LocalBuildx succeeds when this machine's docker has the buildx plugin;
+// empty for the native builder, which does not need it.
+func (b Builder) LocalBuildx() Cmd {
+	if b.b.Kind == BuilderNative {
+		return Cmd{}
+	}
+	return query("builder.local_buildx", docker("buildx", "version"))
+}
+
+// Exists succeeds when the buildx builder Create sets up is there; empty
+// for the native builder.
+func (b Builder) Exists() Cmd {
+	if b.b.Kind == BuilderNative {
+		return Cmd{}
+	}
+	return query("builder.exists", docker("buildx", "inspect", b.BuildxName()))
 }
 
 // Pull pulls the configured version on an app host.

@@ -47,6 +47,11 @@ func (Lock) Status() Cmd {
 		pipe(cmdline.New("cat", lockDetailsFile), cmdline.New("base64", "-d"))))
 }
 
+// Held succeeds when the lock directory exists: how a failed Acquire or
+// Release tells "held by someone" / "there is none" from other failures,
+// without reading error text.
+func (Lock) Held() Cmd { return query("lock.held", cmdline.New("test", "-d", LockDir)) }
+
 // LockDetails is the clear text stored (encoded) in the lock details file.
 func LockDetails(lockedBy string, now time.Time, version, message string) string {
 	text := "Locked by: " + lockedBy + " at " + ISO8601(now) + "\n" +

@@ -10,7 +10,7 @@
 //
 // Errors are typed: *ValidationError (ArgumentError), *KeyError (missing
 // environment variable), *NotFoundError (missing file), *YAMLError,
-// *erb.Error, *RuntimeError; RubyClass names the class MRSK would show.
+// *erb.Error, *RuntimeError.
 //
 // Derived values: Roles/Role/RoleNames, AllHosts, PrimaryWebHost,
 // TraefikHosts, Registry, EnvArgs, VolumeArgs, LoggingArgs, Labels,

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestRegistryCredentialsAtUseTime(t *testing.T) {
 	if u, err := c.Registry().Username(); u != "u" || err != nil {
 		t.Errorf("username = %q %v", u, err)
 	}
-	if _, err := c.Registry().Password(); err == nil || err.Error() != `key not found: "REG_PASS"` || RubyClass(err) != "KeyError" {
+	if _, err := c.Registry().Password(); err == nil || err.Error() != `key not found: "REG_PASS"` || !errors.As(err, new(*KeyError)) {
 		t.Errorf("password err = %v", err)
 	}
 	if c.Repository() != "ghcr.io/dhh/app" || c.LatestImage() != "ghcr.io/dhh/app:latest" {

@@ -1,10 +1,7 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-
-	"github.com/mrsk-go/mrsk/internal/erb"
 )
 
 // ValidationError is a configuration error MRSK raises as ArgumentError
@@ -48,27 +45,3 @@ func (e *YAMLError) Error() string {
 type RuntimeError struct{ Msg string }
 
 func (e *RuntimeError) Error() string { return e.Msg }
-
-// RubyClasser is implemented by errors of other packages that map to a
-// specific MRSK exception class (e.g. "Mrsk::Cli::LockError").
-type RubyClasser interface{ RubyClass() string }
-
-// RubyClass names the Ruby exception class MRSK would report for err, as
-// shown by the CLI in `ERROR (<class>): <message>`: the class an error in the
-// chain declares via RubyClasser, ArgumentError for validation errors,
-// KeyError for missing environment variables, RuntimeError otherwise.
-func RubyClass(err error) string {
-	var ve *ValidationError
-	var ke *KeyError
-	var ee *erb.KeyError
-	var rc RubyClasser
-	switch {
-	case errors.As(err, &rc):
-		return rc.RubyClass()
-	case errors.As(err, &ve):
-		return "ArgumentError"
-	case errors.As(err, &ke), errors.As(err, &ee):
-		return "KeyError"
-	}
-	return "RuntimeError"
-}

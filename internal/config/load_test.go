@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mrsk-go/mrsk/internal/erb"
 )
 
 const baseYAML = `service: app
@@ -89,8 +91,8 @@ func TestLoadMissingFiles(t *testing.T) {
 	if err == nil || err.Error() != "Configuration file not found in "+filepath.Join(dir, "config/deploy.nope.yml") {
 		t.Errorf("destination err = %v", err)
 	}
-	if RubyClass(err) != "RuntimeError" {
-		t.Errorf("class = %s", RubyClass(err))
+	if errors.As(err, new(*ValidationError)) || errors.As(err, new(*KeyError)) {
+		t.Errorf("a missing file is neither a validation nor a key error (MRSK: RuntimeError), got %T", err)
 	}
 }
 
@@ -156,8 +158,8 @@ func TestYAMLErrorNamesFileAndLine(t *testing.T) {
 func TestTemplateErrorsSurface(t *testing.T) {
 	dir := setup(t, map[string]string{"config/deploy.yml": "service: <%= ENV.fetch(\"NOPE\") %>\n"})
 	_, err := Load(LoadOptions{Dir: dir, Env: map[string]string{}})
-	if err == nil || err.Error() != `key not found: "NOPE"` || RubyClass(err) != "KeyError" {
-		t.Errorf("err = %v (%s)", err, RubyClass(err))
+	if err == nil || err.Error() != `key not found: "NOPE"` || !errors.As(err, new(*erb.KeyError)) {
+		t.Errorf("err = %v (%T)", err, err)
 	}
 }
 

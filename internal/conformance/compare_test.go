@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mrsk-go/mrsk/internal/cli"
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
 	"github.com/mrsk-go/mrsk/internal/shell"
@@ -28,13 +29,13 @@ func check(c *Case, got any, err error) []string {
 		if err.Error() != want {
 			problems = append(problems, fmt.Sprintf("error = %q, want %q", err.Error(), want))
 		}
-		if wc := c.Raw.Str("error_class"); wc != "" && config.RubyClass(err) != wc {
-			problems = append(problems, fmt.Sprintf("error class = %s, want %s", config.RubyClass(err), wc))
+		if wc := c.Raw.Str("error_class"); wc != "" && cli.RubyClass(err) != wc {
+			problems = append(problems, fmt.Sprintf("error class = %s, want %s", cli.RubyClass(err), wc))
 		}
 		return problems
 	}
 	if err != nil {
-		return []string{fmt.Sprintf("unexpected error (%s): %v", config.RubyClass(err), err)}
+		return []string{fmt.Sprintf("unexpected error (%s): %v", cli.RubyClass(err), err)}
 	}
 	if cm, ok := got.(commander); ok {
 		got = cm.Command()

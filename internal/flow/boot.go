@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 	"github.com/mrsk-go/mrsk/internal/config"
 )
@@ -15,19 +16,28 @@ const latestVersion = "latest"
 // AppBoot boots version ("" = the `latest` tag) on the selected app hosts
 // (flows.md §6) inside the lock. A failure keeps the lock.
 func (s *Session) AppBoot(ctx context.Context, version string) error {
-	return s.withLock(ctx, func(ctx context.Context) error {
-		return s.appBoot(ctx, version)
-	})
+	steps := []Step{s.appBootStep(version)}
+	if version == "" {
+		steps = append([]Step{{Name: "Get most recent version available as an image", Where: "app hosts",
+			Run: func(context.Context) error { return nil }}}, s.appBootStep(latestVersion))
+	}
+	return s.withLock(ctx, s.steps(steps...))
+}
+
+// appBootStep switches every selected app host to version: the `latest`
+// tag moves on all hosts at once, then the roles boot host by host in
+// boot.limit groups (bootRole).
+func (s *Session) appBootStep(version string) Step {
+	return Step{
+		Name: fmt.Sprintf("Start container with version %s using a %ds readiness delay (or reboot if already running)",
+			version, s.Cfg.ReadinessDelay()),
+		Where: "app hosts, in boot groups",
+		Run:   func(ctx context.Context) error { return s.appBoot(ctx, version) },
+	}
 }
 
 func (s *Session) appBoot(ctx context.Context, version string) error {
 	s.holdLockOnError(true)
-	if version == "" {
-		s.Out.Say("Get most recent version available as an image...")
-		version = latestVersion
-	}
-	s.Out.Say("Start container with version %s using a %ds readiness delay (or reboot if already running)...",
-		version, s.Cfg.ReadinessDelay())
 	hosts := s.Sel.Hosts()
 	image := s.Cfg.Repository() + ":" + version
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
@@ -64,17 +74,17 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 
 // bootRole replaces the role's container on host with version: a running
 // container of the same version is renamed aside first, the new one is
-// started (or created), polled until healthy, and only then the previously
-// newest running container is stopped.
+// started (or created) and awaited until healthy, and only then the
+// previously newest running container is stopped (stopOld, drain.go).
 func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string) error {
 	app := commands.NewApp(s.Cfg, role.Name).AtVersion(version)
 	tag := roleTag(role.Name)
 	running, err := s.capture(ctx, host, app.ContainerIDFor(app.ContainerName(""), true))
-	if err != nil && !isExitFailure(err) {
+	if err != nil && !cmdline.IsExit(err) {
 		return err
 	}
 	if err == nil && running != "" {
-		tmp := version + "_replaced_" + s.RandHex(16)
+		tmp := commands.ReplacedVersion(version, s.RandHex(16))
 		s.Out.Info("Renaming container %s to %s as already deployed on %s", version, tmp, host)
 		if err := s.audit(ctx, host, fmt.Sprintf("Renaming container %s to %s", version, tmp), tag); err != nil {
 			return err
@@ -88,32 +98,33 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	}
 	old, err := s.capture(ctx, host, app.CurrentRunningVersion())
 	if err != nil {
-		if !isExitFailure(err) {
+		if !cmdline.IsExit(err) {
 			return err
 		}
 		old = ""
 	}
 	s.bootProgress().setOld(host, old)
 	hex := s.RandHex(12)
-	if !s.drains(app) {
-		return s.startThenStop(ctx, host, app, version, hex, old)
+	hostname := commands.ContainerHostname(host, hex)
+	drain := s.drains(app)
+	wait := healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}
+	if drain {
+		// The new container only gets traffic once healthy (Traefik skips
+		// unhealthy ones), so no fixed pause follows "healthy"; draining
+		// the old one observes Traefik's switch instead.
+		if app, err = s.prepareCord(ctx, host, app, hex); err != nil {
+			return err
+		}
+		wait = healthWait{runningDelay: s.Cfg.ReadinessDelay(), watch: true}
 	}
-	// Drained boot (drain.go): the new container only gets traffic once
-	// healthy (Traefik skips unhealthy ones), so no fixed pause follows
-	// "healthy"; the old one is drained, which observes Traefik's switch.
-	app, err = s.prepareCord(ctx, host, app, hex)
-	if err != nil {
-		return err
-	}
-	startOrRun, err := app.StartOrRun(host + "-" + hex)
+	startOrRun, err := app.StartOrRun(hostname)
 	if err != nil {
 		return err
 	}
 	if err := s.run(ctx, host, startOrRun); err != nil {
 		return err
 	}
-	status, err := s.awaitHealth(ctx, host, app.Status(version),
-		healthWait{runningDelay: s.Cfg.ReadinessDelay(), watch: true})
+	status, err := s.awaitHealth(ctx, host, app.Status(version), wait)
 	if err != nil {
 		return err
 	}
@@ -121,25 +132,5 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	if old == "" {
 		return nil
 	}
-	return s.stopOld(ctx, host, app, old, status == "healthy")
-}
-
-// startThenStop is MRSK's boot of one role: start or run, poll with the
-// fixed pauses, stop the old container.
-func (s *Session) startThenStop(ctx context.Context, host string, app commands.App, version, hex, old string) error {
-	startOrRun, err := app.StartOrRun(host + "-" + hex)
-	if err != nil {
-		return err
-	}
-	if err := s.run(ctx, host, startOrRun); err != nil {
-		return err
-	}
-	if err := s.pollHealth(ctx, host, app.Status(version), true); err != nil {
-		return err
-	}
-	s.bootProgress().markServing(host)
-	if old != "" {
-		return ignoreExit(s.run(ctx, host, app.Stop(old)))
-	}
-	return nil
+	return s.stopOld(ctx, host, app, old, drain && status == "healthy", drain)
 }

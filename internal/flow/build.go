@@ -5,10 +5,14 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
-// BuildPush builds the image locally and pushes it (flows.md §12).
+// Building the image, moving it through the registry, and the registry
+// session (flows.md §12).
+
+// BuildPush builds the image locally and pushes it.
 func (s *Session) BuildPush(ctx context.Context) error {
 	return s.withLock(ctx, s.buildPush)
 }
@@ -30,21 +34,26 @@ func (s *Session) buildDeliver(ctx context.Context) error {
 	return s.buildPull(ctx)
 }
 
+// buildPush checks the local tools, runs the pre-build hook, sets up the
+// buildx builder if it is missing, then builds and pushes.
 func (s *Session) buildPush(ctx context.Context) error {
 	if _, err := s.version(); err != nil {
 		return err
 	}
 	b := commands.NewBuilder(s.Cfg)
-	if _, err := s.Exec.Local(ctx, b.EnsureLocalDependenciesInstalled().Command, false); err != nil {
-		if !isExitFailure(err) {
-			return err
-		}
-		var ce *CommandError
-		errors.As(err, &ce)
-		if ce.Status == 127 || strings.Contains(err.Error(), "not found") {
+	if _, err := s.local(ctx, b.LocalDocker(), false); err != nil {
+		if cmdline.IsExit(err) {
 			return &BuildError{Msg: "Docker is not installed locally: install Docker (https://docs.docker.com/engine/install/) on this machine"}
 		}
-		return &BuildError{Msg: "Docker buildx plugin is not installed locally: install it (Debian: apt-get install docker-buildx) or set `builder: {multiarch: false}` in config/deploy.yml"}
+		return err
+	}
+	if buildx := b.LocalBuildx(); !buildx.Empty() {
+		if _, err := s.local(ctx, buildx, false); err != nil {
+			if cmdline.IsExit(err) {
+				return &BuildError{Msg: "Docker buildx plugin is not installed locally: install it (Debian: apt-get install docker-buildx) or set `builder: {multiarch: false}` in config/deploy.yml"}
+			}
+			return err
+		}
 	}
 	if err := s.runHook(ctx, "pre-build"); err != nil {
 		return err
@@ -52,50 +61,38 @@ func (s *Session) buildPush(ctx context.Context) error {
 	if err := b.CheckDockerfile(s.FileExists); err != nil {
 		return &BuildError{Msg: err.Error() + ": create it, or point `builder: {dockerfile: …}` in config/deploy.yml at yours"}
 	}
+	if exists := b.Exists(); !exists.Empty() {
+		if _, err := s.local(ctx, exists, false); err != nil {
+			if !cmdline.IsExit(err) {
+				return err
+			}
+			s.Out.Say("Missing compatible builder, so creating a new one first")
+			if err := s.createBuilder(ctx, b); err != nil {
+				return err
+			}
+		}
+	}
 	_, err := s.local(ctx, b.Push(), true)
-	if err == nil {
-		return nil
-	}
-	if !isExitFailure(err) || !missingBuilder(err) {
-		return err
-	}
-	s.Out.Say("Missing compatible builder, so creating a new one first")
-	ok, cerr := s.createBuilder(ctx, b)
-	if cerr != nil {
-		return cerr
-	}
-	if !ok {
-		return err
-	}
-	_, err = s.local(ctx, b.Push(), true)
-	return err
+	return s.registryReach(err)
 }
 
-// missingBuilder is MRSK's test for a buildx builder that does not exist.
-func missingBuilder(err error) bool {
-	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "no builder") || strings.Contains(msg, "no such file or directory")
-}
-
-// createBuilder runs the builder's create command; a failing remote
-// builder is reported and gives false.
-func (s *Session) createBuilder(ctx context.Context, b commands.Builder) (bool, error) {
+// createBuilder runs the builder's create command.
+func (s *Session) createBuilder(ctx context.Context, b commands.Builder) error {
 	create := b.Create()
 	if create.Empty() {
 		// The native builder needs no setup (0.13.2 crashes here).
 		s.Out.Info("Builder %s needs no setup", b.Name())
-		return true, nil
+		return nil
 	}
 	s.Out.Debug("Using builder: %s", b.Name())
-	if _, err := s.Exec.Local(ctx, create.Command, false); err != nil {
-		var ce *CommandError
-		if errors.As(err, &ce) {
-			s.Out.Say("Couldn't create remote builder: %s", orNothing(ce.Stderr))
-			return false, nil
+	if _, err := s.local(ctx, create, false); err != nil {
+		var ee *cmdline.ExitError
+		if errors.As(err, &ee) {
+			return &BuildError{Msg: "Couldn't create the buildx builder " + b.BuildxName() + ": " + orNothing(ee.Stderr)}
 		}
-		return false, err
+		return err
 	}
-	return true, nil
+	return nil
 }
 
 func (s *Session) buildPull(ctx context.Context) error {
@@ -104,22 +101,21 @@ func (s *Session) buildPull(ctx context.Context) error {
 		return err
 	}
 	b := commands.NewBuilder(s.Cfg)
-	return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
+	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 		if err := s.audit(ctx, host, "Pulled image with version "+version); err != nil {
 			return err
 		}
-		if err := ignoreExit(s.run(ctx, host, b.Clean())); err != nil {
+		if err := cmdline.IgnoreExit(s.run(ctx, host, b.Clean())); err != nil {
 			return err
 		}
 		return s.run(ctx, host, b.Pull())
-	})
+	}))
 }
 
 // BuildCreate sets up the builder (`mrsk build create`).
 func (s *Session) BuildCreate(ctx context.Context) error {
 	return s.withLock(ctx, func(ctx context.Context) error {
-		_, err := s.createBuilder(ctx, commands.NewBuilder(s.Cfg))
-		return err
+		return s.createBuilder(ctx, commands.NewBuilder(s.Cfg))
 	})
 }
 
@@ -130,7 +126,7 @@ func (s *Session) BuildRemove(ctx context.Context) error {
 		if rm.Empty() {
 			return nil
 		}
-		_, err := s.Exec.Local(ctx, rm.Command, false)
+		_, err := s.local(ctx, rm, false)
 		return err
 	})
 }
@@ -143,10 +139,73 @@ func (s *Session) BuildDetails(ctx context.Context) error {
 	if info.Empty() {
 		return nil
 	}
-	out, err := s.Exec.Local(ctx, info.Command, false)
+	out, err := s.local(ctx, info, false)
 	if err != nil {
 		return err
 	}
 	s.Out.Say("%s", out)
 	return nil
+}
+
+// RegistryLogin logs in locally, then on every app host.
+func (s *Session) RegistryLogin(ctx context.Context) error { return s.registryLogin(ctx) }
+
+func (s *Session) registryLogin(ctx context.Context) error {
+	login, err := commands.NewRegistry(s.Cfg).Login()
+	if err != nil {
+		return err
+	}
+	if _, err := s.local(ctx, login, false); err != nil {
+		return s.registryReach(err)
+	}
+	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
+		return s.run(ctx, host, login)
+	}))
+}
+
+// RegistryLogout logs out on every app host (not locally).
+func (s *Session) RegistryLogout(ctx context.Context) error { return s.registryLogout(ctx) }
+
+func (s *Session) registryLogout(ctx context.Context) error {
+	logout := commands.NewRegistry(s.Cfg).Logout()
+	return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
+		return s.run(ctx, host, logout)
+	})
+}
+
+// unreachableMarks are what docker prints when the registry's address does
+// not answer; an HTTP answer (401, manifest unknown) has none of them.
+// Docker says so only in its output: there is no exit status for it.
+var unreachableMarks = []string{
+	"connection refused", "connection reset", "no such host", "i/o timeout",
+	"no route to host", "network is unreachable", "TLS handshake timeout",
+	"server gave HTTP response", ": EOF", "Client.Timeout exceeded",
+}
+
+// registryReach turns a registry command's failure into a
+// *RegistryUnreachableError when docker's output says the registry did not
+// answer; other errors are returned unchanged.
+func (s *Session) registryReach(err error) error {
+	var ee *cmdline.ExitError
+	if !errors.As(err, &ee) {
+		return err
+	}
+	// the last matching line: docker prints the connection failure at the end
+	var cause string
+	for _, l := range strings.Split(ee.Stdout+"\n"+ee.Stderr, "\n") {
+		for _, m := range unreachableMarks {
+			if strings.Contains(l, m) {
+				cause = strings.TrimSpace(l)
+				break
+			}
+		}
+	}
+	if cause == "" {
+		return err
+	}
+	server := s.Cfg.Registry().Server
+	if server == "" {
+		server = "Docker Hub"
+	}
+	return &RegistryUnreachableError{Registry: server, Host: ee.Host, Cause: cause, Err: err}
 }

@@ -10,77 +10,52 @@ import (
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
-// DeploySteps are the steps of `mrsk deploy` (flows.md §3) inside the
-// lock, for version. skipPush pulls instead of building.
-func (s *Session) DeploySteps(version string, skipPush bool) []Step {
-	steps := []Step{
-		{"Log into image registry", "local + app hosts", func(ctx context.Context) error {
-			s.Out.Say("Log into image registry...")
-			return s.registryReach(s.RegistryLogin(ctx))
-		}},
-		s.deliverStep(skipPush),
-		{"pre-deploy hook", "local", func(ctx context.Context) error { return s.runHook(ctx, "pre-deploy") }},
-		{"Ensure Traefik is running", "traefik hosts", func(ctx context.Context) error {
-			s.Out.Say("Ensure Traefik is running...")
-			return s.traefikBoot(ctx)
-		}},
-	}
-	steps = append(steps, s.healthAndBootSteps(version)...)
-	return append(steps, Step{"Prune old containers and images", "app hosts", func(ctx context.Context) error {
-		s.Out.Say("Prune old containers and images...")
-		return s.pruneAll(ctx)
-	}})
+// The whole-app operations: deploy, redeploy, rollback, setup, remove.
+
+// Deploy builds, ships and boots the configured version (flows.md §3).
+// skipPush (-P) pulls the image already in the registry instead.
+func (s *Session) Deploy(ctx context.Context, skipPush bool) error {
+	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush) })
 }
 
-// RedeploySteps are deploy's steps minus registry login, Traefik and
-// pruning (flows.md §4).
-func (s *Session) RedeploySteps(version string, skipPush bool) []Step {
+// Redeploy is Deploy without registry login, Traefik and pruning
+// (flows.md §4).
+func (s *Session) Redeploy(ctx context.Context, skipPush bool) error {
+	return s.deployLike(ctx, func(version string) []Step { return s.redeploySteps(version, skipPush) })
+}
+
+func (s *Session) deploySteps(version string, skipPush bool) []Step {
 	steps := []Step{
+		{Name: "Log into image registry", Where: "local + app hosts", Run: s.registryLogin},
 		s.deliverStep(skipPush),
-		{"pre-deploy hook", "local", func(ctx context.Context) error { return s.runHook(ctx, "pre-deploy") }},
+		s.hookStep("pre-deploy"),
+		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBoot},
 	}
-	return append(steps, s.healthAndBootSteps(version)...)
+	steps = append(steps, s.healthAndBootSteps(version)...)
+	return append(steps, Step{Name: "Prune old containers and images", Where: "app hosts", Run: s.pruneAll})
+}
+
+func (s *Session) redeploySteps(version string, skipPush bool) []Step {
+	return append([]Step{s.deliverStep(skipPush), s.hookStep("pre-deploy")}, s.healthAndBootSteps(version)...)
 }
 
 func (s *Session) deliverStep(skipPush bool) Step {
 	if skipPush {
-		return Step{"Pull app image", "app hosts", func(ctx context.Context) error {
-			s.Out.Say("Pull app image...")
-			return s.registryReach(s.buildPull(ctx))
-		}}
+		return Step{Name: "Pull app image", Where: "app hosts", Run: s.buildPull}
 	}
-	return Step{"Build and push app image", "local, then app hosts", func(ctx context.Context) error {
-		s.Out.Say("Build and push app image...")
-		return s.registryReach(s.buildDeliver(ctx))
-	}}
+	return Step{Name: "Build and push app image", Where: "local, then app hosts", Run: s.buildDeliver}
 }
 
 func (s *Session) healthAndBootSteps(version string) []Step {
 	return []Step{
-		{"Ensure app can pass healthcheck", "primary host", func(ctx context.Context) error {
-			s.Out.Say("Ensure app can pass healthcheck...")
-			return s.HealthcheckPerform(ctx)
-		}},
-		{"Detect stale containers", "app hosts", func(ctx context.Context) error {
-			s.Out.Say("Detect stale containers...")
-			return s.staleContainers(ctx, false)
-		}},
-		{"Boot app version " + version, "app hosts, boot groups", func(ctx context.Context) error {
-			return s.appBoot(ctx, version)
-		}},
+		{Name: "Ensure app can pass healthcheck", Where: "primary host", Run: s.healthcheckPerform},
+		{Name: "Detect stale containers", Where: "app hosts", Run: func(ctx context.Context) error { return s.staleContainers(ctx, false) }},
+		s.appBootStep(version),
 	}
 }
 
-// Deploy builds, ships and boots the configured version (flows.md §3).
-func (s *Session) Deploy(ctx context.Context, skipPush bool) error {
-	return s.deployLike(ctx, func(version string) []Step { return s.DeploySteps(version, skipPush) })
-}
-
-// Redeploy is Deploy without login, Traefik and pruning.
-func (s *Session) Redeploy(ctx context.Context, skipPush bool) error {
-	return s.deployLike(ctx, func(version string) []Step { return s.RedeploySteps(version, skipPush) })
-}
-
+// deployLike runs steps (made for the configured version) in the lock,
+// prints MRSK's "Finished all in" line, then runs the post-deploy hook.
 func (s *Session) deployLike(ctx context.Context, steps func(version string) []Step) error {
 	version, err := s.version()
 	if err != nil {
@@ -88,7 +63,7 @@ func (s *Session) deployLike(ctx context.Context, steps func(version string) []S
 	}
 	var runtime float64
 	err = s.timed(&runtime, func() error {
-		return s.withLock(ctx, func(ctx context.Context) error { return s.runSteps(ctx, steps(version)) })
+		return s.withLock(ctx, s.steps(steps(version)...))
 	})
 	if err != nil {
 		return err
@@ -124,13 +99,11 @@ func (s *Session) Rollback(ctx context.Context, version string) error {
 	err := s.timed(&runtime, func() error {
 		return s.withLock(ctx, func(ctx context.Context) error {
 			s.Cfg.SetVersion(version)
+			// a precondition, not a step: the message says it all
 			if err := s.checkRollbackTarget(ctx, version); err != nil {
 				return err
 			}
-			if err := s.runHook(ctx, "pre-deploy"); err != nil {
-				return err
-			}
-			return s.appBoot(ctx, version)
+			return s.runSteps(ctx, []Step{s.hookStep("pre-deploy"), s.appBootStep(version)})
 		})
 	})
 	if err != nil {
@@ -177,19 +150,13 @@ func (s *Session) checkRollbackTarget(ctx context.Context, version string) error
 func (s *Session) Setup(ctx context.Context) error {
 	var runtime float64
 	return s.timed(&runtime, func() error {
-		return s.withLock(ctx, func(ctx context.Context) error {
-			s.Out.Say("Ensure Docker is installed...")
-			if err := s.ServerBootstrap(ctx); err != nil {
-				return err
-			}
-			s.Out.Say("Boot accessories...")
-			if err := s.AccessoryBootAll(ctx); err != nil {
-				return err
-			}
+		return s.withLock(ctx, s.steps(
+			Step{Name: "Ensure Docker is installed", Where: "app and accessory hosts", Run: s.serverBootstrap},
+			Step{Name: "Boot accessories", Where: "accessory hosts", Run: s.accessoryBootAll},
 			// Nested deploy: same lock, its post-deploy hook runs before
 			// setup releases the lock.
-			return s.Deploy(ctx, false)
-		})
+			Step{Name: "Deploy", Where: "everywhere", Quiet: true, Run: func(ctx context.Context) error { return s.Deploy(ctx, false) }},
+		))
 	})
 }
 
@@ -200,14 +167,14 @@ const removeQuestion = "This will remove all containers and images. Are you sure
 // session from the servers (flows.md §11). The lock is taken before asking.
 func (s *Session) Remove(ctx context.Context, confirmed bool) error {
 	return s.withLock(ctx, func(ctx context.Context) error {
-		if !confirmed && !s.Confirm(removeQuestion) {
+		if !confirmed && !s.DryRun && !s.Confirm(removeQuestion) {
 			return nil
 		}
-		for _, step := range []func(context.Context) error{s.traefikRemove, s.appRemove, s.AccessoryRemoveAll, s.RegistryLogout} {
-			if err := step(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.runSteps(ctx, []Step{
+			{Name: "Remove Traefik", Where: "traefik hosts", Run: s.traefikRemove},
+			{Name: "Remove the app", Where: "app hosts", Run: s.appRemove},
+			{Name: "Remove accessories", Where: "accessory hosts", Run: s.accessoryRemoveAll},
+			{Name: "Log out of the image registry", Where: "app hosts", Run: s.registryLogout},
+		})
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
@@ -41,12 +42,81 @@ func (s *Session) drains(app commands.App) bool {
 	return !s.NoDrain && app.Drains()
 }
 
+// stopOld is the one place a switch stops the role's previously newest
+// container (version old), once the new one is healthy (or, without a
+// health check, running and past the readiness delay). With drain, a
+// container that has a cord is drained first; one without (run by MRSK or
+// an older mrsk) is stopped as MRSK does, after MRSK's pause when pause.
+func (s *Session) stopOld(ctx context.Context, host string, app commands.App, old string, pause, drain bool) error {
+	name := app.ContainerName(old)
+	dir, ips := "", []string(nil)
+	if drain {
+		var err error
+		if dir, ips, _, err = s.cordInfo(ctx, host, name); err != nil {
+			return err
+		}
+	}
+	switch {
+	case dir != "":
+		if err := s.drain(ctx, host, app, name, dir, ips); err != nil {
+			return err
+		}
+	case drain:
+		// nothing takes it out of Traefik's rotation: keep MRSK's pause
+		s.Out.Info("Container %s on %s has no cord (run by MRSK or an older mrsk): stopping it without draining, as MRSK does", name, host)
+		if pause {
+			if err := s.sleepSeconds(ctx, traefikDelay, "sleep"); err != nil {
+				return err
+			}
+		}
+	}
+	return cmdline.IgnoreExit(s.run(ctx, host, app.Stop(old)))
+}
+
+// drain cuts the container's cord, then waits until docker reports it
+// unhealthy and Traefik has logged a configuration without its addresses.
+// Either wait gives up at its bound (saying so): the stop follows anyway.
+func (s *Session) drain(ctx context.Context, host string, app commands.App, name, dir string, ips []string) error {
+	since, err := s.capture(ctx, host, commands.CutCord(dir))
+	if err != nil {
+		return err
+	}
+	s.Out.Info("Draining container %s on %s: waiting until it is unhealthy and Traefik routes around it...", name, host)
+	ok, err := s.pollUntil(ctx, host, "until "+name+" is unhealthy", s.unhealthyBound(app), func() (bool, error) {
+		out, err := s.capture(ctx, host, commands.HealthState(name))
+		if err != nil && !cmdline.IsExit(err) {
+			return false, err
+		}
+		return out == "unhealthy", nil
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.Out.Info("Container %s on %s did not turn unhealthy within %s; stopping it anyway", name, host, s.unhealthyBound(app))
+	}
+	ok, err = s.pollUntil(ctx, host, "until Traefik no longer routes to "+name, traefikSwitchBound, func() (bool, error) {
+		out, err := s.capture(ctx, host, commands.TraefikConfigsSince(since))
+		if err != nil && !cmdline.IsExit(err) {
+			return false, err
+		}
+		return droppedFrom(out, ips), nil
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.Out.Info("Traefik on %s logged no configuration without %s within %s (log level not DEBUG?); stopping it anyway", host, name, traefikSwitchBound)
+	}
+	return nil
+}
+
 // cordInfo reads a container's cord directory and IP addresses; exists is
 // false when there is no container of that name.
 func (s *Session) cordInfo(ctx context.Context, host, name string) (dir string, ips []string, exists bool, err error) {
 	out, err := s.capture(ctx, host, commands.CordInfo(name))
 	if err != nil {
-		if isExitFailure(err) {
+		if cmdline.IsExit(err) {
 			return "", nil, false, nil
 		}
 		return "", nil, false, err
@@ -86,60 +156,6 @@ func (s *Session) restoreCord(ctx context.Context, host string, app commands.App
 		return err
 	}
 	return s.run(ctx, host, commands.MakeCord(dir))
-}
-
-// stopOld stops the role's previously newest container (version old) once
-// the new one is healthy (or, without a health check, running and past the
-// readiness delay): drained when it has a cord, else as MRSK does.
-func (s *Session) stopOld(ctx context.Context, host string, app commands.App, old string, healthy bool) error {
-	name := app.ContainerName(old)
-	dir, ips, _, err := s.cordInfo(ctx, host, name)
-	if err != nil {
-		return err
-	}
-	if dir == "" {
-		// Run by MRSK or an mrsk without the cord: nothing takes it out of
-		// Traefik's rotation, so keep MRSK's pause before the stop.
-		s.Out.Info("Container %s on %s has no cord (run by MRSK or an older mrsk): stopping it without draining, as MRSK does", name, host)
-		if healthy {
-			if err := s.sleep(ctx, traefikDelay, "sleep"); err != nil {
-				return err
-			}
-		}
-		return ignoreExit(s.run(ctx, host, app.Stop(old)))
-	}
-	since, err := s.capture(ctx, host, commands.CutCord(dir))
-	if err != nil {
-		return err
-	}
-	s.Out.Info("Draining container %s on %s: waiting until it is unhealthy and Traefik routes around it...", name, host)
-	ok, err := s.pollUntil(ctx, s.unhealthyBound(app), func() (bool, error) {
-		out, err := s.capture(ctx, host, commands.HealthState(name))
-		if err != nil && !isExitFailure(err) {
-			return false, err
-		}
-		return out == "unhealthy", nil
-	})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		s.Out.Info("Container %s on %s did not turn unhealthy within %s; stopping it anyway", name, host, s.unhealthyBound(app))
-	}
-	ok, err = s.pollUntil(ctx, traefikSwitchBound, func() (bool, error) {
-		out, err := s.capture(ctx, host, commands.TraefikConfigsSince(since))
-		if err != nil && !isExitFailure(err) {
-			return false, err
-		}
-		return droppedFrom(out, ips), nil
-	})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		s.Out.Info("Traefik on %s logged no configuration without %s within %s (log level not DEBUG?); stopping it anyway", host, name, traefikSwitchBound)
-	}
-	return ignoreExit(s.run(ctx, host, app.Stop(old)))
 }
 
 // droppedFrom reports whether one of Traefik's logged configurations (one
@@ -182,8 +198,13 @@ func (s *Session) unhealthyBound(app commands.App) time.Duration {
 
 // pollUntil checks done every drainPoll until it is true or bound has
 // passed: on the clock (each check is a remote command, slow on a loaded
-// host) or counted in polls (so a run with a fake clock ends too).
-func (s *Session) pollUntil(ctx context.Context, bound time.Duration, done func() (bool, error)) (bool, error) {
+// host) or counted in polls (so a run with a fake clock ends too). A dry
+// run only says what it would wait for.
+func (s *Session) pollUntil(ctx context.Context, host, what string, bound time.Duration, done func() (bool, error)) (bool, error) {
+	if s.DryRun {
+		s.planned(host, "(wait "+what+", at most "+bound.String()+")")
+		return true, nil
+	}
 	deadline := s.Now().Add(bound)
 	for polls := int(bound / drainPoll); ; polls-- {
 		ok, err := done()

@@ -243,7 +243,7 @@ func TestPollUntilStopsAtTheDeadline(t *testing.T) {
 	now := fixedNow
 	s.Now = func() time.Time { now = now.Add(time.Second); return now } // every check takes 1 s
 	checks := 0
-	ok, err := s.pollUntil(ctx, 3*time.Second, func() (bool, error) { checks++; return false, nil })
+	ok, err := s.pollUntil(ctx, "1.1.1.1", "until test", 3*time.Second, func() (bool, error) { checks++; return false, nil })
 	// the deadline is 3 s after the start: the 4th check ends past it (instead of 31 polls)
 	if ok || err != nil || checks != 4 {
 		t.Errorf("pollUntil = %v, %v after %d checks; want false, nil after 4", ok, err, checks)

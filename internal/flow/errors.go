@@ -1,6 +1,78 @@
 package flow
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+)
+
+// Every error type a flow returns, in one file. Failures of commands are
+// package cmdline's (*ExitError: ran and exited non-zero; *HostError: the
+// host could not run it, or a step failed there); the types below say what
+// a flow made of them. Errors with a Hint method tell the user what to do;
+// the CLI prints it under the message.
+
+// StepError is a flow step that failed: the message leads with the step's
+// name, so a user reads which phase broke (`Build and push app image: …`)
+// before the host and command detail the wrapped error carries.
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// inStep attributes err to step. Errors that already say where they come
+// from (a hook names itself, a boot its version, a held lock is not a step
+// failure) and errors of nested steps are kept as they are.
+func inStep(step string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *StepError
+	var he *HookError
+	var le *LockError
+	var be *BootError
+	if errors.As(err, &se) || errors.As(err, &he) || errors.As(err, &le) || errors.As(err, &be) {
+		return err
+	}
+	return &StepError{Step: step, Err: err}
+}
+
+// HostsError is a fan-out in which several hosts failed. Its message is the
+// first failing host's (in host order: the one MRSK would raise), then the
+// other hosts, listed but bounded: ten thousand failing hosts must not make
+// one megabyte line.
+type HostsError struct {
+	Errs []error // attributed to their hosts, in host order
+}
+
+// maxListed bounds how many hosts an error message names.
+const maxListed = 10
+
+func (e *HostsError) Error() string {
+	var hosts []string
+	for _, err := range e.Errs[1:] {
+		hosts = append(hosts, cmdline.HostOf(err))
+	}
+	return fmt.Sprintf("%s\n(%d more hosts failed too: %s)", e.Errs[0], len(e.Errs)-1, listBounded(hosts))
+}
+
+// Unwrap exposes every host's error to errors.Is/As, the first first.
+func (e *HostsError) Unwrap() []error { return e.Errs }
+
+// listBounded joins items with ", ", naming at most maxListed of them.
+func listBounded(items []string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s … and %d more", strings.Join(items[:maxListed], ", "), len(items)-maxListed)
+}
 
 // LockError is a deploy lock held by someone else.
 type LockError struct {
@@ -10,30 +82,25 @@ type LockError struct {
 
 func (e *LockError) Error() string { return "Deploy lock found" }
 
-// RubyClass is the class MRSK reports for this error.
-func (e *LockError) RubyClass() string { return "Mrsk::Cli::LockError" }
-
 // Hint tells the user what to do about a held lock.
 func (e *LockError) Hint() string {
 	return fmt.Sprintf("the deploy lock on %s is held (details above): wait for that deploy to finish, or run `mrsk lock release` if it is stale", e.Host)
 }
 
-// HookError is a hook script that exited non-zero.
+// HookError is a hook script that failed (its exit status is in Err).
 type HookError struct {
 	Name string
 	Err  error
 }
 
-func (e *HookError) Error() string     { return fmt.Sprintf("Hook `%s` failed", e.Name) }
-func (e *HookError) Unwrap() error     { return e.Err }
-func (e *HookError) RubyClass() string { return "Mrsk::Cli::HookError" }
+func (e *HookError) Error() string { return fmt.Sprintf("Hook `%s` failed: %v", e.Name, e.Err) }
+func (e *HookError) Unwrap() error { return e.Err }
 
 // BuildError is a local build that cannot run (docker or buildx missing,
 // no Dockerfile).
 type BuildError struct{ Msg string }
 
-func (e *BuildError) Error() string     { return e.Msg }
-func (e *BuildError) RubyClass() string { return "Mrsk::Cli::Build::BuildError" }
+func (e *BuildError) Error() string { return e.Msg }
 
 // HealthError is a container that did not become healthy in time.
 type HealthError struct {
@@ -58,7 +125,7 @@ type RollbackError struct {
 
 func (e *RollbackError) Error() string {
 	return fmt.Sprintf("The app version '%s' is not available as a container on %s (use 'mrsk app containers' for available versions)",
-		e.Version, joinList(e.Missing))
+		e.Version, listBounded(e.Missing))
 }
 
 // BootstrapError lists hosts where Docker is missing and cannot be installed.
@@ -66,16 +133,159 @@ type BootstrapError struct{ Hosts []string }
 
 func (e *BootstrapError) Error() string {
 	return fmt.Sprintf("Docker is not installed on %s and can't be automatically installed without having root access. Install Docker manually: https://docs.docker.com/engine/install/",
-		joinList(e.Hosts))
+		listBounded(e.Hosts))
 }
 
-func joinList(items []string) string {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += ", "
-		}
-		out += s
+// UnknownAccessoryError is an accessory name that is not configured. MRSK
+// 0.13.2 meant to print this and crashed instead; we fail before taking
+// the lock, so nothing runs on any host.
+type UnknownAccessoryError struct {
+	Name    string
+	Options []string
+}
+
+func (e *UnknownAccessoryError) Error() string {
+	if len(e.Options) == 0 {
+		return fmt.Sprintf("No accessory by the name of '%s' (no accessories are configured under accessories: in the deploy config)", e.Name)
 	}
+	return fmt.Sprintf("No accessory by the name of '%s' (options: %s)", e.Name, englishList(e.Options))
+}
+
+// englishList is Rails' to_sentence: "a", "a and b", "a, b, and c".
+func englishList(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	case 2:
+		return words[0] + " and " + words[1]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + ", and " + words[len(words)-1]
+}
+
+// ExitStatusError is a non-zero exit of an interactive command. MRSK's
+// process becomes ssh, so its exit status is the remote command's; the CLI
+// exits with Status without printing anything more.
+type ExitStatusError struct {
+	Host   string
+	Status int
+}
+
+func (e *ExitStatusError) Error() string {
+	return fmt.Sprintf("interactive command on %s exited with status %d", e.Host, e.Status)
+}
+
+// ServerExecError is `server exec` failing on some hosts; their output was
+// printed under their names already.
+type ServerExecError struct {
+	Failed []string // "host (reason)"
+	Of     int
+}
+
+func (e *ServerExecError) Error() string {
+	return fmt.Sprintf("server exec failed on %d of %d hosts: %s", len(e.Failed), e.Of, listBounded(e.Failed))
+}
+
+// RegistryUnreachableError is a registry login, push or pull that failed
+// because the registry did not answer (refused, reset, timed out, unknown
+// name), as opposed to a refused login or a missing tag: the fix is on the
+// registry or the network, not in deploy.yml. The message keeps only
+// docker's line about the connection (a push's error would otherwise carry
+// the whole build log); the full error stays in Err for -v.
+type RegistryUnreachableError struct {
+	Registry string
+	Host     string // "" when the local docker (build, push, login) failed
+	Cause    string // docker's line that says the connection failed
+	Err      error
+}
+
+func (e *RegistryUnreachableError) Error() string {
+	from := "from this machine"
+	if e.Host != "" {
+		from = "from host " + e.Host
+	}
+	return fmt.Sprintf("the image registry %s is unreachable %s: %s", e.Registry, from, e.Cause)
+}
+
+func (e *RegistryUnreachableError) Unwrap() error { return e.Err }
+
+// Hint says what to do: nothing was switched yet, so a rerun is safe.
+func (e *RegistryUnreachableError) Hint() string {
+	return fmt.Sprintf("no host was switched to the new version; once %s answers again (from this machine and from the hosts), run the command again", e.Registry)
+}
+
+// BootError is an app boot that stopped part-way. Its message is the
+// underlying failure unchanged; Hint reports every host's state and how to
+// converge (deploy again, or roll back), which the CLI prints under it.
+type BootError struct {
+	Version string
+	Err     error
+	// Switched hosts run the new version, healthy (their old container may
+	// still run if stopping it was what failed).
+	Switched []string
+	// Failed hosts' boot failed or was interrupted before the new version
+	// was healthy: they still serve the old version.
+	Failed []string
+	// NotStarted hosts were not reached (later boot groups).
+	NotStarted []string
+	// Old is the version each host ran before ("" when none).
+	Old map[string]string
+}
+
+func (e *BootError) Error() string { return "Boot app version " + e.Version + ": " + e.Err.Error() }
+func (e *BootError) Unwrap() error { return e.Err }
+
+// Hint lists the hosts by state and the ways back to one version.
+func (e *BootError) Hint() string {
+	var b strings.Builder
+	verb := "failed"
+	if errors.Is(e.Err, context.Canceled) {
+		verb = "was interrupted"
+	}
+	fmt.Fprintf(&b, "app boot of version %s %s part-way:", e.Version, verb)
+	line := func(what string, hosts []string) {
+		if len(hosts) > 0 {
+			fmt.Fprintf(&b, "\n    %s: %s", what, strings.Join(hosts, ", "))
+		}
+	}
+	line("now running "+e.Version, e.Switched)
+	line("still running the old version (boot failed or interrupted)", e.withOld(e.Failed))
+	line("still running the old version (not reached)", e.withOld(e.NotStarted))
+	olds := e.oldVersions()
+	b.WriteString("\n  The deploy lock is kept. To converge, fix the cause, run `mrsk lock release`, then either")
+	fmt.Fprintf(&b, "\n    `mrsk deploy` again (every host to %s)", e.Version)
+	switch len(olds) {
+	case 0:
+	case 1:
+		fmt.Fprintf(&b, "\n    or `mrsk rollback %s` (every host back to the old version)", olds[0])
+	default:
+		fmt.Fprintf(&b, "\n    or `mrsk rollback VERSION` with one of %s (hosts ran different versions before)", strings.Join(olds, ", "))
+	}
+	return b.String()
+}
+
+func (e *BootError) withOld(hosts []string) []string {
+	out := make([]string, len(hosts))
+	for i, h := range hosts {
+		// unknown when the host failed before its running version was read
+		out[i] = h
+		if v := e.Old[h]; v != "" {
+			out[i] += " (" + v + ")"
+		}
+	}
+	return out
+}
+
+func (e *BootError) oldVersions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range e.Old {
+		if v != "" && v != e.Version && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
 	return out
 }

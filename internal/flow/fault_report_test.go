@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 )
 
 // A boot that fails on the second of three hosts (hosts run in order in
@@ -59,7 +61,7 @@ func TestBootErrorInterrupted(t *testing.T) {
 }
 
 func TestInStep(t *testing.T) {
-	base := &HostError{Host: "vm2", Err: errors.New("boom")}
+	base := &cmdline.HostError{Host: "vm2", Err: errors.New("boom")}
 	err := inStep("Pull app image", base)
 	if err.Error() != "Pull app image: Exception while executing on host vm2: boom" || !errors.Is(err, base) {
 		t.Errorf("got %q", err)
@@ -80,14 +82,14 @@ func TestInStep(t *testing.T) {
 func TestRegistryReach(t *testing.T) {
 	p := newProject(t, "", nil)
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}})
-	down := &CommandError{Host: "", Status: 1, Msg: "docker exit status: 1",
+	down := &cmdline.ExitError{Command: "docker login", Status: 1,
 		Stderr: `Error response from daemon: Get "http://localhost:5555/v2/": dial tcp 127.0.0.1:5555: connect: connection refused`}
 	var ru *RegistryUnreachableError
 	want := `the image registry Docker Hub is unreachable from this machine: Error response from daemon: Get "http://localhost:5555/v2/": dial tcp 127.0.0.1:5555: connect: connection refused`
 	if err := s.registryReach(down); !errors.As(err, &ru) || err.Error() != want {
 		t.Errorf("connection refused: got %v", err)
 	}
-	missing := &CommandError{Host: "h", Status: 1, Msg: "docker exit status: 1", Stderr: "manifest unknown"}
+	missing := &cmdline.ExitError{Host: "h", Command: "docker pull", Status: 1, Stderr: "manifest unknown"}
 	if err := s.registryReach(missing); err != missing {
 		t.Errorf("a missing tag is not an unreachable registry: got %v", err)
 	}

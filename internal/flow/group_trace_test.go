@@ -1,32 +1,15 @@
 package flow
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
 )
 
 // Replays of the flows.md §17 traces of the app, traefik and accessory
 // command groups.
-
-// termRecorder adds the Terminal of interactive commands to the recorder.
-// Upstream replaces itself with `ssh -t user@host '<cmd>'`; we run <cmd>
-// over our own connection, recorded in the trace's notation so both are
-// compared line for line.
-type termRecorder struct {
-	*recorder
-	status int
-}
-
-func (t *termRecorder) Interactive(_ context.Context, host string, cmd cmdline.Command) (int, error) {
-	t.record("local", fmt.Sprintf("EXEC(replace process) ssh -t root@%s '%s'", host, cmd.String()))
-	return t.status, nil
-}
 
 // groupRun runs fn on a fresh session over the trace project and returns
 // the recorded lines and output.
@@ -37,7 +20,6 @@ func groupRun(t *testing.T, r run, fn func(s *Session) error) ([]string, *testOu
 		r.script = defaultScript
 	}
 	s, rec, out := p.session(t, r)
-	s.Exec = &termRecorder{recorder: rec}
 	err := fn(s)
 	return rec.lines, out, err
 }
@@ -94,7 +76,7 @@ func TestTraceAppExecInteractive(t *testing.T) {
 func TestInteractiveExitStatusIsReturned(t *testing.T) {
 	p := newProject(t, "", nil)
 	s, rec, _ := p.session(t, run{script: defaultScript})
-	s.Exec = &termRecorder{recorder: rec, status: 3}
+	rec.interactiveStatus = 3
 	err := s.AppExec(ctx, "false", ExecOptions{Interactive: true, Version: "v1"})
 	var st *ExitStatusError
 	if !errors.As(err, &st) || st.Status != 3 || st.Host != "1.1.1.1" {

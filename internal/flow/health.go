@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
@@ -28,24 +29,16 @@ type healthWait struct {
 	watch        bool // re-read the status every watchPoll while waiting
 }
 
-// pollHealth waits for a container to report healthy or running
-// (flows.md §7). With pause it then sleeps (2 s for healthy, the
-// readiness delay for running) as app boot does. A failing status command
-// is returned at once, not retried.
-func (s *Session) pollHealth(ctx context.Context, host string, status commands.Cmd, pause bool) error {
-	w := healthWait{}
-	if pause {
-		w = healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}
-	}
-	_, err := s.awaitHealth(ctx, host, status, w)
-	return err
-}
-
 // awaitHealth is the poll of flows.md §7 and returns the final status.
 // Attempts, their log lines and the total wait are MRSK's; with w.watch
 // the wait between attempts also re-reads the status, so a container that
 // turns healthy is noticed within watchPoll instead of at the next attempt.
+// A failing status command is returned at once, not retried.
 func (s *Session) awaitHealth(ctx context.Context, host string, status commands.Cmd, w healthWait) (string, error) {
+	if s.DryRun {
+		s.planned(host, "(wait until healthy: "+status.Redact()+")")
+		return "healthy", nil
+	}
 	max := s.Cfg.Healthcheck().MaxAttempts
 	for attempt := 1; ; attempt++ {
 		out, err := s.capture(ctx, host, status)
@@ -58,10 +51,8 @@ func (s *Session) awaitHealth(ctx context.Context, host string, status commands.
 			if out == "running" {
 				delay = w.runningDelay
 			}
-			if delay > 0 {
-				if err := s.sleep(ctx, delay, "sleep"); err != nil {
-					return "", err
-				}
+			if err := s.sleepSeconds(ctx, delay, "sleep"); err != nil {
+				return "", err
 			}
 			s.Out.Info("Container is healthy!")
 			return out, nil
@@ -80,7 +71,7 @@ func (s *Session) awaitHealth(ctx context.Context, host string, status commands.
 // returns early once the status is healthy or running.
 func (s *Session) waitAttempt(ctx context.Context, host string, status commands.Cmd, seconds int, watch bool) error {
 	if !watch {
-		return s.sleep(ctx, seconds, "sleep")
+		return s.sleepSeconds(ctx, seconds, "sleep")
 	}
 	for i := 0; i < int(time.Duration(seconds)*time.Second/watchPoll); i++ {
 		if err := s.Sleep(ctx, watchPoll, "poll"); err != nil {
@@ -99,9 +90,13 @@ func (s *Session) waitAttempt(ctx context.Context, host string, status commands.
 
 // HealthcheckPerform runs the new version once on the primary host with
 // the web role's settings and waits for it to be healthy (flows.md §8).
-// The container is always stopped and removed afterwards. On failure the
-// error carries the container's last log lines and health log.
-func (s *Session) HealthcheckPerform(ctx context.Context) (err error) {
+func (s *Session) HealthcheckPerform(ctx context.Context) error {
+	return s.healthcheckPerform(ctx)
+}
+
+// healthcheckPerform always stops and removes the container afterwards. On
+// failure the error carries the container's last log lines and health log.
+func (s *Session) healthcheckPerform(ctx context.Context) (err error) {
 	host, err := s.primary()
 	if err != nil {
 		return err
@@ -120,7 +115,7 @@ func (s *Session) HealthcheckPerform(ctx context.Context) (err error) {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 		defer cancel()
 		for _, c := range []commands.Cmd{hc.Stop(), hc.Remove()} {
-			if cerr := ignoreExit(s.run(cctx, host, c)); cerr != nil && err == nil {
+			if cerr := cmdline.IgnoreExit(s.run(cctx, host, c)); cerr != nil && err == nil {
 				err = cerr
 			}
 		}
@@ -128,12 +123,12 @@ func (s *Session) HealthcheckPerform(ctx context.Context) (err error) {
 	if err := s.run(ctx, host, run); err != nil {
 		return err
 	}
-	err = s.pollHealth(ctx, host, hc.Status(), false)
+	_, err = s.awaitHealth(ctx, host, hc.Status(), healthWait{})
 	var he *HealthError
 	if errors.As(err, &he) {
 		he.Detail = s.healthDetail(ctx, host, hc)
 		s.Out.Error("%s", he.Detail)
-		return &HostError{Host: host, Err: he}
+		return &cmdline.HostError{Host: host, Err: he}
 	}
 	return err
 }
@@ -153,4 +148,11 @@ func (s *Session) healthDetail(ctx context.Context, host string, hc commands.Hea
 		fmt.Fprintf(&b, "Container health log:\n%s", orNothing(health))
 	}
 	return strings.TrimSpace(b.String())
+}
+
+func orNothing(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "Nothing written"
+	}
+	return strings.TrimSpace(s)
 }

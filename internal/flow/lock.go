@@ -2,9 +2,9 @@ package flow
 
 import (
 	"context"
-	"strings"
 	"time"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
@@ -15,9 +15,10 @@ const autoLockMessage = "Automatic deploy lock"
 // when the command's own context may already be cancelled.
 const releaseTimeout = 30 * time.Second
 
-// withLock runs body inside the deploy lock (cli.md §2.2). A nested call
-// just runs body. The lock is released afterwards, also on failure, unless
-// the failure happened while app boot had set the hold flag.
+// withLock runs body inside the deploy lock (cli.md §2.2): the one place
+// the lock is taken. A nested call just runs body. The lock is released
+// afterwards, also on failure, unless the failure happened while app boot
+// had set the hold flag.
 func (s *Session) withLock(ctx context.Context, body func(ctx context.Context) error) (err error) {
 	if s.LockHeld() {
 		return body(ctx)
@@ -89,16 +90,12 @@ func (s *Session) acquireLock(ctx context.Context, message string) error {
 	return s.takeLock(ctx, host, version, message)
 }
 
-// takeLock creates the lock on host. A held lock is reported with its
-// details and fails with *LockError.
+// takeLock creates the lock on host. mkdir is the atomic test-and-set; when
+// it fails and the lock directory exists, someone holds the lock: its
+// details are shown and the error is a *LockError.
 func (s *Session) takeLock(ctx context.Context, host, version, message string) error {
-	_, err := s.Exec.Run(ctx, host, s.lockCmds().Acquire(message, version).Command, true)
-	if err == nil {
-		return nil
-	}
-	// mkdir of the lock directory is the atomic test-and-set: its failure
-	// is the one that means "someone holds the lock"
-	if !strings.Contains(err.Error(), "cannot create directory") {
+	_, err := s.capture(ctx, host, s.lockCmds().Acquire(message, version))
+	if !cmdline.IsExit(err) || !s.lockExists(ctx, host) {
 		return err
 	}
 	details, serr := s.capture(ctx, host, s.lockCmds().Status())
@@ -108,13 +105,19 @@ func (s *Session) takeLock(ctx context.Context, host, version, message string) e
 	return &LockError{Host: host, Details: details}
 }
 
+// lockExists asks the host whether the lock directory is there.
+func (s *Session) lockExists(ctx context.Context, host string) bool {
+	_, err := s.capture(ctx, host, s.lockCmds().Held())
+	return err == nil
+}
+
 func (s *Session) releaseLock(ctx context.Context) error {
 	host, err := s.primary()
 	if err != nil {
 		return err
 	}
 	s.Out.Say("Releasing the deploy lock...")
-	_, err = s.Exec.Run(ctx, host, s.lockCmds().Release().Command, true)
+	_, err = s.capture(ctx, host, s.lockCmds().Release())
 	return err
 }
 
@@ -125,11 +128,11 @@ func (s *Session) LockStatus(ctx context.Context) error {
 		return err
 	}
 	out, err := s.capture(ctx, host, s.lockCmds().Status())
+	if cmdline.IsExit(err) && !s.lockExists(ctx, host) {
+		s.Out.Say("There is no deploy lock")
+		return nil
+	}
 	if err != nil {
-		if strings.Contains(err.Error(), "No such file or directory") {
-			s.Out.Say("There is no deploy lock")
-			return nil
-		}
 		return err
 	}
 	s.Out.Say("%s", out)
@@ -160,11 +163,12 @@ func (s *Session) LockRelease(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Exec.Run(ctx, host, s.lockCmds().Release().Command, true); err != nil {
-		if strings.Contains(err.Error(), "No such file or directory") {
-			s.Out.Say("There is no deploy lock")
-			return nil
-		}
+	_, err = s.capture(ctx, host, s.lockCmds().Release())
+	if cmdline.IsExit(err) && !s.lockExists(ctx, host) {
+		s.Out.Say("There is no deploy lock")
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	s.Out.Say("Released the deploy lock")

@@ -12,7 +12,10 @@ func (s *Session) PruneAll(ctx context.Context) error {
 }
 
 func (s *Session) pruneAll(ctx context.Context) error {
-	return sequence(s.pruneContainers, s.pruneImages)(ctx)
+	if err := s.pruneContainers(ctx); err != nil {
+		return err
+	}
+	return s.pruneImages(ctx)
 }
 
 // PruneContainers keeps the 5 newest stopped containers of the service.

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/remote"
 )
 
 // reply is a scripted answer to one command.
@@ -29,9 +31,10 @@ type script func(host, cmd string) reply
 // "<host> <line>" and answers from a script, like the fake SSH backend the
 // reference traces were recorded with.
 type recorder struct {
-	mu     sync.Mutex
-	lines  []string
-	script script
+	mu                sync.Mutex
+	lines             []string
+	script            script
+	interactiveStatus int
 }
 
 func (r *recorder) record(host, line string) {
@@ -52,52 +55,59 @@ func (r *recorder) answer(host string, cmd cmdline.Command) (string, error) {
 		if h == "local" {
 			h = ""
 		}
-		return "", NewCommandError(h, cmd, rep.status, rep.out, rep.stderr)
+		return "", &cmdline.ExitError{Host: h, Command: cmd.Redact(), Status: rep.status,
+			Stdout: strings.TrimSpace(rep.out), Stderr: strings.TrimSpace(rep.stderr)}
 	}
 	return strings.TrimSpace(rep.out), nil
 }
 
-func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, _ bool) (string, error) {
-	return r.answer(host, cmd)
-}
-
-func (r *recorder) Local(_ context.Context, cmd cmdline.Command, _ bool) (string, error) {
-	return r.answer("local", cmd)
-}
-
-// RunInput records stdin as a marker, never its content: it is secret.
-func (r *recorder) RunInput(_ context.Context, host string, cmd cmdline.Command, in Input, _ bool) (string, error) {
-	return r.answer(host, withInputMarker(cmd, in))
-}
-
-func (r *recorder) LocalInput(_ context.Context, cmd cmdline.Command, in Input, _ bool) (string, error) {
-	return r.answer("local", withInputMarker(cmd, in))
-}
-
-// withInputMarker appends `<stdin>` and `<env NAME…>` markers to the
-// recorded line, so traces show where secrets travel without their values.
-func withInputMarker(cmd cmdline.Command, in Input) cmdline.Command {
-	out := append(cmdline.Command{}, cmd...)
-	if in.Stdin != nil {
-		out = out.Add("<stdin>")
+// Run is the Remote side. Stdin is recorded as a marker, never its
+// content: it is secret (a password, an uploaded env file).
+func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, opts ...remote.RunOption) (*remote.Result, error) {
+	rc := remote.Config(opts...)
+	if rc.Stdin != nil {
+		b, _ := io.ReadAll(rc.Stdin)
+		if w := cmd.Words(); len(w) == 10 && strings.Join(w[:4], " ") == "umask 077 && cat" {
+			// commands.WriteFile: an upload
+			r.record(host, fmt.Sprintf("UPLOAD %s (%s, %d bytes)", strings.Trim(w[5], "'"), strings.TrimPrefix(w[8], "0"), len(b)))
+			return &remote.Result{Host: host}, nil
+		}
+		cmd = append(cmdline.Command{}, cmd...).Add("<stdin>")
 	}
-	for _, kv := range in.Env {
+	out, err := r.answer(host, cmd)
+	return &remote.Result{Host: host, Stdout: out}, err
+}
+
+// Interactive records the command run with the terminal attached.
+func (r *recorder) Interactive(_ context.Context, host string, cmd cmdline.Command, _ io.Reader, _, _ io.Writer) (int, error) {
+	// in the notation of upstream's traces, where MRSK replaces itself
+	// with the ssh client
+	r.record("local", fmt.Sprintf("EXEC(replace process) ssh -t root@%s '%s'", host, cmd.String()))
+	return r.interactiveStatus, nil
+}
+
+// localRecorder is the Local side of the same recorder.
+type localRecorder struct{ *recorder }
+
+// Run records the command with `<stdin>` and `<env NAME…>` markers, so
+// traces show where secrets travel without their values.
+func (l localRecorder) Run(_ context.Context, c commands.Cmd, _ bool) (string, error) {
+	cmd := append(cmdline.Command{}, c.Command...)
+	if c.Stdin != nil {
+		cmd = cmd.Add("<stdin>")
+	}
+	for _, kv := range c.Env {
 		name, _, _ := strings.Cut(kv, "=")
-		out = out.Add("<env " + name + ">")
+		cmd = cmd.Add("<env " + name + ">")
 	}
-	return out
+	return l.answer("local", cmd)
 }
 
-func (r *recorder) Hook(_ context.Context, run commands.HookRun) error {
-	r.record("local", run.ShellLine())
-	if r.script != nil && r.script("local", run.ShellLine()).status != 0 {
+func (l localRecorder) Hook(_ context.Context, run commands.HookRun) error {
+	l.record("local", run.ShellLine())
+	if l.script != nil && l.script("local", run.ShellLine()).status != 0 {
 		return fmt.Errorf("exit status 1")
 	}
-	return nil
-}
-
-func (r *recorder) Upload(_ context.Context, host string, content []byte, path string, mode os.FileMode) error {
-	r.record(host, fmt.Sprintf("UPLOAD %s (%o, %d bytes)", path, mode, len(content)))
 	return nil
 }
 
@@ -187,9 +197,10 @@ func (p *project) session(t *testing.T, r run) (*Session, *recorder, *testOut) {
 	rec := &recorder{script: r.script}
 	out := &testOut{}
 	deps := Deps{
-		Exec: rec,
-		Out:  out,
-		Now:  func() time.Time { return fixedNow },
+		Remote: rec,
+		Local:  localRecorder{rec},
+		Out:    out,
+		Now:    func() time.Time { return fixedNow },
 		Sleep: func(_ context.Context, d time.Duration, reason string) error {
 			rec.record("-", fmt.Sprintf("(%s %ds)", reason, int(d.Seconds())))
 			return nil

@@ -2,7 +2,11 @@ package flow
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
+	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -21,16 +25,28 @@ type Output interface {
 	HostBlock(kind, host, output string)
 }
 
+// Terminal is the user's terminal, for interactive commands (app exec -i,
+// logs --follow).
+type Terminal struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
 // Deps are the outside world a flow needs. Everything that would make a run
 // irreproducible (clock, sleeping, randomness, local identity, files) is a
-// field, so tests reproduce upstream traces exactly.
+// field, so tests reproduce traces exactly.
 type Deps struct {
-	Exec Executor
-	Out  Output
+	// Remote runs commands on hosts (the SSH pool); Local runs them on this
+	// machine (builds, hooks).
+	Remote Remote
+	Local  Local
+	Out    Output
+	// Terminal is attached to interactive commands.
+	Terminal Terminal
 	// Now is the clock (audit lines, hook env, lock details, runtime).
 	Now func() time.Time
-	// Sleep waits d unless ctx ends first; reason is "sleep" (health
-	// poll, readiness delay) or "group wait" (between boot groups).
+	// Sleep waits d unless ctx ends first; reason says why ("sleep",
+	// "poll", "group wait").
 	Sleep func(ctx context.Context, d time.Duration, reason string) error
 	// RandHex returns n random lowercase hex characters.
 	RandHex func(n int) string
@@ -38,13 +54,14 @@ type Deps struct {
 	Performer string
 	// GitUser is `git config user.name`, recorded as the lock holder.
 	GitUser string
-	// FileExists tests a local path (hooks, Dockerfile).
+	// FileExists tests a local path (hooks, Dockerfile); ReadFile reads one
+	// (accessory files).
 	FileExists func(path string) bool
+	ReadFile   func(path string) ([]byte, error)
 	// Confirm asks the user a yes/no question (default no).
 	Confirm func(question string) bool
-	// Sequential runs host fan-outs one host at a time in host order and
-	// stops at the first failure, like upstream's traces were recorded.
-	// Real runs leave it false: hosts run in parallel.
+	// Sequential runs every host fan-out one host at a time in host order,
+	// stopping at the first failure. Real runs leave it false.
 	Sequential bool
 }
 
@@ -61,6 +78,9 @@ type Options struct {
 	// are run without a cord and stopped as MRSK 0.13 does, so the load
 	// test can measure what the drain (drain.go) saves.
 	NoDrain bool
+	// DryRun prints every command that would change something instead of
+	// running it (exec.go); read-only queries still run.
+	DryRun bool
 }
 
 // Session is one mrsk invocation: the config and host selection, the
@@ -84,27 +104,44 @@ func NewSession(cfg *config.Config, sel *config.Selected, deps Deps, opts Option
 		deps.Now = time.Now
 	}
 	if deps.Sleep == nil {
-		deps.Sleep = func(ctx context.Context, d time.Duration, _ string) error {
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
-		}
+		deps.Sleep = sleep
 	}
 	if deps.FileExists == nil {
 		deps.FileExists = func(string) bool { return false }
+	}
+	if deps.ReadFile == nil {
+		deps.ReadFile = func(string) ([]byte, error) { return nil, os.ErrNotExist }
 	}
 	if deps.Confirm == nil {
 		deps.Confirm = func(string) bool { return false }
 	}
 	if deps.RandHex == nil {
-		deps.RandHex = RandomHex
+		deps.RandHex = randomHex
+	}
+	if opts.DryRun {
+		// one host after the other, so the plan reads host by host
+		deps.Sequential = true
 	}
 	return &Session{Deps: deps, Options: opts, Cfg: cfg, Sel: sel}
+}
+
+func sleep(ctx context.Context, d time.Duration, _ string) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// randomHex returns n random lowercase hex characters (container hostname
+// and rename suffixes).
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:n]
 }
 
 // who is the time and performer stamped on audit lines and hook env.
@@ -118,26 +155,15 @@ func (s *Session) auditor(details ...commands.Tag) commands.Auditor {
 
 func roleTag(role string) commands.Tag { return commands.Tag{Name: "role", Value: role} }
 
-// run executes a command on host, logging nothing itself (the executor
-// logs); quiet commands are logged at debug level.
-// Files and stdin the command needs are handled by exec.
-func (s *Session) run(ctx context.Context, host string, c commands.Cmd) error {
-	_, err := s.exec(ctx, host, c, false)
-	return err
-}
-
-// capture runs a command whose output is wanted.
-func (s *Session) capture(ctx context.Context, host string, c commands.Cmd) (string, error) {
-	return s.exec(ctx, host, c, true)
-}
-
-// audit appends line (with details) to the host's audit log.
-func (s *Session) audit(ctx context.Context, host, line string, details ...commands.Tag) error {
-	_, err := s.Exec.Run(ctx, host, s.auditor().Record(line, details...).Command, true)
-	return err
-}
-
-func (s *Session) sleep(ctx context.Context, seconds int, reason string) error {
+// sleepSeconds waits; a dry run only says it would.
+func (s *Session) sleepSeconds(ctx context.Context, seconds int, reason string) error {
+	if seconds <= 0 {
+		return nil
+	}
+	if s.DryRun {
+		s.Out.Say("  (%s %ds)", reason, seconds)
+		return nil
+	}
 	return s.Sleep(ctx, time.Duration(seconds)*time.Second, reason)
 }
 
@@ -149,55 +175,8 @@ func (s *Session) primary() (string, error) {
 	return "", errors.New("no primary host: the config has no `web` role and no --hosts/--roles narrowed the selection; add a web role under servers: in config/deploy.yml or pass --hosts HOST")
 }
 
-// version resolves the configured version (--version, VERSION, git).
+// version is the configured version (--version, VERSION, git), resolved
+// when the config loaded.
 func (s *Session) version() (string, error) {
 	return s.Cfg.ResolveVersion()
-}
-
-// onHosts runs fn on every host, in parallel unless Sequential, and waits.
-// The error is the first failing host's in host order, as MRSK raises it.
-func (s *Session) onHosts(ctx context.Context, hosts []string, fn func(ctx context.Context, host string) error) error {
-	if s.Sequential {
-		for _, h := range hosts {
-			if err := fn(ctx, h); err != nil {
-				return onHost(h, err)
-			}
-		}
-		return nil
-	}
-	errs := make([]error, len(hosts))
-	var wg sync.WaitGroup
-	for i, h := range hosts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn(ctx, h)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return onHost(hosts[i], err)
-		}
-	}
-	return nil
-}
-
-// inGroups is the boot strategy (flows.md §9): without a group size all
-// hosts at once; otherwise consecutive groups, each in parallel, sleeping
-// wait seconds after every group, stopping after a failed group.
-func (s *Session) inGroups(ctx context.Context, hosts []string, size, wait int, fn func(ctx context.Context, host string) error) error {
-	if size <= 0 {
-		return s.onHosts(ctx, hosts, fn)
-	}
-	for start := 0; start < len(hosts); start += size {
-		end := min(start+size, len(hosts))
-		if err := s.onHosts(ctx, hosts[start:end], fn); err != nil {
-			return err
-		}
-		if err := s.sleep(ctx, wait, "group wait"); err != nil {
-			return err
-		}
-	}
-	return nil
 }

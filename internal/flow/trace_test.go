@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mrsk-go/mrsk/internal/commands"
 	"github.com/mrsk-go/mrsk/internal/config"
 )
 
@@ -424,7 +425,7 @@ func TestTraceServerBootstrap(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := canonical(rec.lines)
-	install := installDocker().Command.String()
+	install := commands.Docker{}.InstallPackages().Command.String()
 	for i, l := range got {
 		got[i] = strings.Replace(l, install, "curl -fsSL https://get.docker.com | sh", 1)
 	}
@@ -522,13 +523,4 @@ func TestTraceDeployStaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustTrace(t, "deploy -d staging (deploy.staging.yml replaces servers)", rec.lines)
-}
-
-func TestPlanListsDeploySteps(t *testing.T) {
-	p := newProject(t, "", nil)
-	s, _, _ := p.session(t, run{version: "abc123"})
-	plan := Plan(s.DeploySteps("abc123", false))
-	if len(plan) != 8 || !strings.Contains(plan[0], "Log into image registry") || !strings.Contains(plan[7], "Prune") {
-		t.Fatalf("plan: %q", plan)
-	}
 }

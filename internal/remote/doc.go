@@ -9,30 +9,27 @@
 //		Proxy: cfg.SSH.Proxy,          // jump host "host" or "user@host[:port]"
 //		ProxyCommand: cfg.SSH.ProxyCommand, // "%h"/"%p" expanded, used if Proxy == ""
 //		StrictHostKeyChecking: cfg.SSH.StrictHostKeyChecking,
-//		Secrets: cfg.SecretValues(),   // scrubbed from everything logged or in errors
-//		Log: os.Stderr, Level: remote.LevelInfo, // -v: LevelDebug, -q: LevelError
+//		Redact: secrets,               // *redact.Set: scrubbed from every log line and error
+//		Log: printer,                  // Logger (Info/Debug/Error); its verbosity filters
 //	})
 //	defer p.Close()
-//	res, err := p.Run(ctx, host, cmd)              // err: *ExitError on non-zero exit
-//	res, err := p.Run(ctx, host, cmd, remote.Debug()) // captures/audit: logged at DEBUG
-//	res, err := p.Run(ctx, host, cmd, remote.Stdin(r)) // feed stdin
-//	err = remote.IgnoreExit(err)                   // MRSK's "ignore failure": keeps connection errors
-//	out := res.Output()                            // stdout, whitespace-trimmed (raw: res.Stdout)
-//	err = p.Upload(ctx, host, strings.NewReader(s), "path", 0o600)
+//	res, err := p.Run(ctx, host, cmd)                  // *cmdline.ExitError on non-zero exit
+//	res, err := p.Run(ctx, host, cmd, remote.Quiet())  // captures/audit: logged at DEBUG
+//	res, err := p.Run(ctx, host, cmd, remote.Stdin(r)) // feed stdin (uploads, --password-stdin)
+//	out := res.Output()                                // stdout, whitespace-trimmed (raw: res.Stdout)
 //	code, err := p.Interactive(ctx, host, cmd, os.Stdin, os.Stdout, os.Stderr) // PTY, raw tty
-//	err = remote.OnHosts(ctx, hosts, func(ctx context.Context, host string) error {...})
-//	err = remote.InGroups(ctx, hosts, limit, wait, fn)  // boot.limit / boot.wait
-//	p.Redact(s)                                    // scrub secrets before printing captured output
 //
-// Errors: a failing host's error is a *HostError ("Exception while executing on
-// host H: …"); fan-out returns *FanoutError listing every failed host in host
-// order (errors.As works for both). A non-zero exit is an *ExitError whose
-// message has MRSK's shape ("docker exit status: 1\ndocker stdout: …\ndocker
-// stderr: …", tails only). Cancelling ctx (Ctrl-C) aborts every command and
-// handshake in flight; the caller exits non-zero. A refused host key is a
-// *HostKeyError. A host that could not be reached keeps its error for the
-// rest of the run (later steps fail at once instead of waiting again); a
-// connection that dies later is redialled on next use.
+// Fanning out over hosts is not the pool's business: flows do it with the
+// one host runner in package flow.
+//
+// Errors are package cmdline's: a non-zero exit is a *cmdline.ExitError
+// (MRSK's "docker exit status: 1\ndocker stdout: …\ndocker stderr: …", tails
+// only, naming the host); a host that cannot run the command is a
+// *cmdline.HostError wrapping the cause (a refused host key is a
+// *HostKeyError). Cancelling ctx (Ctrl-C) aborts every command and handshake
+// in flight and returns ctx's error. A host that could not be reached keeps
+// its error for the rest of the run (later steps fail at once instead of
+// waiting again); a connection that dies later is redialled on next use.
 //
 // Behaviour: one connection per host per Pool, reused by every command; at
 // most Options.MaxHandshakes (default 30) handshakes at once so many hosts do

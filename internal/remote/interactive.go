@@ -19,14 +19,14 @@ import (
 // raw mode for the duration (restored on every path) and window size changes
 // are forwarded. Used for `app exec -i` and friends.
 func (p *Pool) Interactive(ctx context.Context, host string, cmd cmdline.Command, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	p.log.printf(LevelInfo, newID(), "Running %s interactively on %s", p.redact.apply(cmd.Redact()), host)
+	p.log.Info("[%s] Running %s interactively on %s", newID(), p.redact.Command(cmd), host)
 	client, err := p.client(ctx, host)
 	if err != nil {
-		return -1, &HostError{Host: host, Err: err}
+		return -1, &cmdline.HostError{Host: host, Err: err}
 	}
 	sess, err := client.NewSession()
 	if err != nil {
-		return -1, &HostError{Host: host, Err: err}
+		return -1, &cmdline.HostError{Host: host, Err: err}
 	}
 	defer sess.Close()
 
@@ -59,11 +59,11 @@ func (p *Pool) Interactive(ctx context.Context, host string, cmd cmdline.Command
 	}
 	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 38400, ssh.TTY_OP_OSPEED: 38400}
 	if err := sess.RequestPty(termName, h, w, modes); err != nil {
-		return -1, &HostError{Host: host, Err: err}
+		return -1, &cmdline.HostError{Host: host, Err: err}
 	}
 	sess.Stdin, sess.Stdout, sess.Stderr = stdin, stdout, stderr
 	if err := sess.Start(cmd.String()); err != nil {
-		return -1, &HostError{Host: host, Err: err}
+		return -1, &cmdline.HostError{Host: host, Err: err}
 	}
 	done := make(chan error, 1)
 	go func() { done <- sess.Wait() }()
@@ -80,6 +80,6 @@ func (p *Pool) Interactive(ctx context.Context, host string, cmd cmdline.Command
 	case errors.As(err, &ee):
 		return ee.ExitStatus(), nil
 	default:
-		return -1, &HostError{Host: host, Err: err}
+		return -1, &cmdline.HostError{Host: host, Err: err}
 	}
 }

@@ -3,43 +3,26 @@ package remote
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
-	"io"
-	"sync"
 )
 
-// Level is the verbosity of the execution log.
-type Level int
-
-// Levels, from quiet (-q) to verbose (-v). The zero value is LevelInfo.
-const (
-	LevelError Level = iota - 1
-	LevelInfo
-	LevelDebug
-)
-
-// logger serialises lines from concurrent hosts so they never interleave
-// mid-line. Every line passes through the redactor first.
-type logger struct {
-	mu     sync.Mutex
-	w      io.Writer
-	level  Level
-	redact redactor
+// Logger receives the execution log: the CLI's printer implements it and
+// decides, by its own verbosity, which lines are shown. Every line the pool
+// logs is already redacted.
+type Logger interface {
+	Info(format string, a ...any)
+	Debug(format string, a ...any)
+	Error(format string, a ...any)
 }
 
-func (l *logger) enabled(lv Level) bool { return lv <= l.level }
+// discard is the Logger of a pool without one.
+type discard struct{}
 
-func (l *logger) printf(lv Level, id, format string, args ...any) {
-	if !l.enabled(lv) {
-		return
-	}
-	name := map[Level]string{LevelError: "ERROR", LevelInfo: " INFO", LevelDebug: "DEBUG"}[lv]
-	line := l.redact.apply(fmt.Sprintf(format, args...))
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	fmt.Fprintf(l.w, " %s [%s] %s\n", name, id, line)
-}
+func (discard) Info(string, ...any)  {}
+func (discard) Debug(string, ...any) {}
+func (discard) Error(string, ...any) {}
 
+// newID tags the lines of one command, so concurrent hosts' lines can be
+// told apart (SSHKit's command uuid).
 func newID() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])

@@ -1,10 +1,11 @@
 package remote
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/mrsk-go/mrsk/internal/redact"
 )
 
 // Options configure a Pool. The zero value works: root (or the ssh config's
@@ -43,11 +44,10 @@ type Options struct {
 	// MaxHandshakes caps concurrent new connections (default 30).
 	MaxHandshakes int
 
-	// Secrets are values scrubbed from every log line and error.
-	Secrets []string
-	// Log receives the execution log (nil: discarded); Level filters it.
-	Log   io.Writer
-	Level Level
+	// Redact scrubs secrets from every log line and error (nil: none).
+	Redact *redact.Set
+	// Log receives the execution log (nil: discarded).
+	Log Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -79,7 +79,10 @@ func (o Options) withDefaults() Options {
 		o.MaxHandshakes = 30
 	}
 	if o.Log == nil {
-		o.Log = io.Discard
+		o.Log = discard{}
+	}
+	if o.Redact == nil {
+		o.Redact = &redact.Set{}
 	}
 	return o
 }

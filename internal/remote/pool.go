@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mrsk-go/mrsk/internal/redact"
 )
 
 // Pool owns one SSH connection per host for the lifetime of a run. It is safe
@@ -15,8 +17,8 @@ type Pool struct {
 	sshCfg     sshConfig
 	hostKeys   *hostKeys
 	keys       *keyring
-	redact     redactor
-	log        *logger
+	redact     *redact.Set
+	log        Logger
 	handshakes chan struct{}
 
 	mu     sync.Mutex
@@ -43,17 +45,16 @@ func New(opts Options) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	red := newRedactor(opts.Secrets)
 	p := &Pool{
 		opts:       opts,
 		sshCfg:     cfg,
 		hostKeys:   hk,
-		redact:     red,
-		log:        &logger{w: opts.Log, level: opts.Level, redact: red},
+		redact:     opts.Redact,
+		log:        opts.Log,
 		handshakes: make(chan struct{}, opts.MaxHandshakes),
 		conns:      map[string]*hostConn{},
 	}
-	p.keys = newKeyring(opts.AgentSocket, func(msg string) { p.log.printf(LevelError, "ssh", "%s", msg) })
+	p.keys = newKeyring(opts.AgentSocket, func(msg string) { p.log.Error("ssh: %s", p.redact.Apply(msg)) })
 	return p, nil
 }
 

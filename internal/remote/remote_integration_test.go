@@ -17,11 +17,52 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/commands"
+	"github.com/mrsk-go/mrsk/internal/redact"
 	"github.com/mrsk-go/mrsk/internal/remote"
 	"github.com/mrsk-go/mrsk/internal/remote/sshtest"
 )
 
 func sh(words ...string) cmdline.Command { return cmdline.New(words...) }
+
+// parallel runs fn on every host at once and returns each host's error.
+func parallel(ctx context.Context, hosts []string, fn func(ctx context.Context, host string) error) []error {
+	errs := make([]error, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = fn(ctx, h) }()
+	}
+	wg.Wait()
+	return errs
+}
+
+// upload writes content to path the way flows do: the builder's line, the
+// content on stdin.
+func upload(p *remote.Pool, host, content, path string, mode os.FileMode) error {
+	_, err := p.Run(context.Background(), host, commands.WriteFile(path, mode).Command, remote.Stdin(strings.NewReader(content)))
+	return err
+}
+
+// testLog keeps every line the pool logs, whatever its level.
+type testLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *testLog) line(level, f string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(&l.b, level+" "+f+"\n", a...)
+}
+func (l *testLog) Info(f string, a ...any)  { l.line("INFO", f, a...) }
+func (l *testLog) Debug(f string, a ...any) { l.line("DEBUG", f, a...) }
+func (l *testLog) Error(f string, a ...any) { l.line("ERROR", f, a...) }
+func (l *testLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 func TestKeyAuthRunAndConnectionReuse(t *testing.T) {
 	e := newEnv(t)
@@ -36,9 +77,8 @@ func TestKeyAuthRunAndConnectionReuse(t *testing.T) {
 		t.Fatalf("stdout %q stderr %q", res.Stdout, res.Stderr)
 	}
 	_, err = p.Run(ctx, srv.Addr(), sh("echo", "partial", ";", "echo", "why", ">&2", ";", "exit", "3"))
-	var ee *remote.ExitError
-	var he *remote.HostError
-	if !errors.As(err, &ee) || ee.ExitStatus != 3 || !errors.As(err, &he) || he.Host != srv.Addr() {
+	var ee *cmdline.ExitError
+	if !errors.As(err, &ee) || ee.Status != 3 || ee.Host != srv.Addr() {
 		t.Fatalf("got %v", err)
 	}
 	want := fmt.Sprintf("Exception while executing on host %s: echo exit status: 3\necho stdout: partial\necho stderr: why", srv.Addr())
@@ -191,18 +231,17 @@ func TestDeadHostsFailWithinTimeoutOthersSucceed(t *testing.T) {
 	start := time.Now()
 	var mu sync.Mutex
 	took := map[string]time.Duration{}
-	err := remote.OnHosts(context.Background(), hosts, func(ctx context.Context, h string) error {
+	errs := parallel(context.Background(), hosts, func(ctx context.Context, h string) error {
 		defer func(s time.Time) { mu.Lock(); took[h] = time.Since(s); mu.Unlock() }(time.Now())
 		_, err := p.Run(ctx, h, sh("true"))
 		return err
 	})
 	elapsed := time.Since(start)
-	var fe *remote.FanoutError
-	if !errors.As(err, &fe) || len(fe.Failures) != 2 || fe.Failures[0].Host != paused.Addr() || fe.Failures[1].Host != hole {
-		t.Fatalf("got %v", err)
+	if errs[0] != nil || cmdline.HostOf(errs[1]) != paused.Addr() || cmdline.HostOf(errs[2]) != hole {
+		t.Fatalf("got %v", errs)
 	}
-	if !strings.Contains(err.Error(), "no SSH handshake within 2s") {
-		t.Fatalf("error must say what happened: %v", err)
+	if !strings.Contains(errs[1].Error(), "no SSH handshake within 2s") {
+		t.Fatalf("error must say what happened: %v", errs[1])
 	}
 	if elapsed > timeout+2*time.Second {
 		t.Fatalf("dead hosts took %v, limit %v", elapsed, timeout+2*time.Second)
@@ -238,23 +277,24 @@ func TestCancelStopsCommandsInFlight(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
-	err := remote.OnHosts(ctx, []string{a.Addr(), b.Addr()}, func(ctx context.Context, h string) error {
+	errs := parallel(ctx, []string{a.Addr(), b.Addr()}, func(ctx context.Context, h string) error {
 		_, err := p.Run(ctx, h, sh("sleep", "30"))
 		return err
 	})
-	if !errors.Is(err, context.Canceled) || time.Since(start) > 3*time.Second {
-		t.Fatalf("err %v after %v", err, time.Since(start))
+	if !errors.Is(errs[0], context.Canceled) || !errors.Is(errs[1], context.Canceled) || time.Since(start) > 3*time.Second {
+		t.Fatalf("errs %v after %v", errs, time.Since(start))
 	}
 }
 
 func TestSecretsRedacted(t *testing.T) {
 	e := newEnv(t)
 	srv := e.server(t)
-	var log bytes.Buffer
+	log := &testLog{}
+	secrets := &redact.Set{}
+	secrets.Add("hunter2")
 	p := e.pool(t, func(o *remote.Options) {
-		o.Secrets = []string{"hunter2"}
-		o.Log = &log
-		o.Level = remote.LevelDebug
+		o.Redact = secrets
+		o.Log = log
 	})
 	cmd := cmdline.Command{{Text: "echo"}, {Text: "hunter2"}, cmdline.Secret("tok-777"),
 		{Text: ";"}, {Text: "echo"}, {Text: "tok-777"}, {Text: "hunter2"}, {Text: ">&2"}, {Text: ";"}, {Text: "exit"}, {Text: "1"}}
@@ -262,8 +302,8 @@ func TestSecretsRedacted(t *testing.T) {
 	if err == nil || res.Output() != "hunter2 tok-777" {
 		t.Fatalf("the command must run with the real values: %q %v", res.Output(), err)
 	}
-	if got := p.Redact(res.Stdout); got != "[REDACTED] tok-777\n" {
-		t.Errorf("Redact scrubs the configured secrets: %q", got)
+	if got := secrets.Apply(res.Stdout); got != "[REDACTED] [REDACTED]\n" {
+		t.Errorf("the set scrubs the configured secrets and the command's sensitive words: %q", got)
 	}
 	for name, text := range map[string]string{"log": log.String(), "error": err.Error()} {
 		if strings.Contains(text, "hunter2") || strings.Contains(text, "tok-777") || !strings.Contains(text, "[REDACTED]") {
@@ -280,7 +320,7 @@ func TestUpload(t *testing.T) {
 	srv := e.server(t)
 	p := e.pool(t, nil)
 	abs := filepath.Join(e.dir, "it's a file")
-	if err := p.Upload(context.Background(), srv.Addr(), strings.NewReader("A=1\nB=2\n"), abs, 0o640); err != nil {
+	if err := upload(p, srv.Addr(), "A=1\nB=2\n", abs, 0o640); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(abs)
@@ -291,7 +331,7 @@ func TestUpload(t *testing.T) {
 		t.Fatalf("content %q", got)
 	}
 	// Relative paths land in the SSH user's home.
-	if err := p.Upload(context.Background(), srv.Addr(), strings.NewReader("x"), "rel.env", 0o600); err != nil {
+	if err := upload(p, srv.Addr(), "x", "rel.env", 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(filepath.Join(srv.Home, "rel.env")); string(got) != "x" {

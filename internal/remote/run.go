@@ -32,55 +32,70 @@ func (r *Result) Output() string { return strings.TrimSpace(r.Stdout) }
 type RunOption func(*runConfig)
 
 type runConfig struct {
-	level Level
+	quiet bool
 	stdin io.Reader
-	shown string // the redacted command line
 }
 
-// Debug logs the command at DEBUG instead of INFO (MRSK does so for
+// RunConfig is what a list of RunOptions asks for; fakes of the pool
+// (flow tests) read it with Config.
+type RunConfig struct {
+	Quiet bool
+	Stdin io.Reader
+}
+
+// Config applies opts.
+func Config(opts ...RunOption) RunConfig {
+	var rc runConfig
+	for _, o := range opts {
+		o(&rc)
+	}
+	return RunConfig{Quiet: rc.quiet, Stdin: rc.stdin}
+}
+
+// Quiet logs the command at DEBUG instead of INFO (MRSK does so for
 // captures, audit writes and lock operations).
-func Debug() RunOption { return func(c *runConfig) { c.level = LevelDebug } }
+func Quiet() RunOption { return func(c *runConfig) { c.quiet = true } }
 
 // Stdin feeds r to the command's standard input.
 func Stdin(r io.Reader) RunOption { return func(c *runConfig) { c.stdin = r } }
 
 // Run executes cmd on host through the SSH user's login shell and waits for
-// it. Any failure is a *HostError; a non-zero exit wraps an *ExitError.
+// it. A non-zero exit is a *cmdline.ExitError; a host that cannot run it
+// (unreachable, refused, connection lost) is a *cmdline.HostError.
 func (p *Pool) Run(ctx context.Context, host string, cmd cmdline.Command, opts ...RunOption) (*Result, error) {
-	rc := runConfig{level: LevelInfo}
+	var rc runConfig
 	for _, o := range opts {
 		o(&rc)
 	}
-	red := p.redact
-	if s := cmd.Secrets(); len(s) > 0 {
-		red = newRedactor(p.opts.Secrets, s)
+	p.redact.Add(cmd.Secrets()...)
+	log := p.log.Info
+	if rc.quiet {
+		log = p.log.Debug
 	}
 	id := newID()
-	rc.shown = red.apply(cmd.Redact())
-	p.log.printf(rc.level, id, "Running %s on %s", rc.shown, host)
+	shown := p.redact.Command(cmd)
+	log("[%s] Running %s on %s", id, shown, host)
 	start := time.Now()
 
 	res := &Result{Host: host}
-	err := p.run(ctx, host, cmd.String(), rc, id, red, res)
-	var exit *ExitError
+	err := p.run(ctx, host, cmd.String(), rc, id, res)
 	switch {
-	case err == nil || errors.As(err, &exit):
-		outcome := "successful"
-		if res.ExitStatus != 0 {
-			outcome = "failed"
-		}
-		p.log.printf(rc.level, id, "Finished in %.3f seconds with exit status %d (%s).",
-			time.Since(start).Seconds(), res.ExitStatus, outcome)
-	default:
-		p.log.printf(LevelError, id, "%s: %s", host, red.apply(err.Error()))
+	case err == nil:
+		log("[%s] Finished in %.3f seconds with exit status 0 (successful).", id, time.Since(start).Seconds())
+		return res, nil
+	case res.ExitStatus != 0:
+		log("[%s] Finished in %.3f seconds with exit status %d (failed).", id, time.Since(start).Seconds(), res.ExitStatus)
+		return res, newExitError(host, shown, res, p.redact)
+	case ctx.Err() != nil:
+		return res, ctx.Err()
 	}
-	if err != nil {
-		return res, &HostError{Host: host, Err: err}
-	}
-	return res, nil
+	p.log.Error("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
+	return res, &cmdline.HostError{Host: host, Err: err}
 }
 
-func (p *Pool) run(ctx context.Context, host, line string, rc runConfig, id string, red redactor, res *Result) error {
+// run runs line on host; a non-zero exit sets res.ExitStatus and returns a
+// non-nil error.
+func (p *Pool) run(ctx context.Context, host, line string, rc runConfig, id string, res *Result) error {
 	client, err := p.client(ctx, host)
 	if err != nil {
 		return err
@@ -91,16 +106,10 @@ func (p *Pool) run(ctx context.Context, host, line string, rc runConfig, id stri
 	}
 	defer sess.Close()
 	var stdout, stderr bytes.Buffer
-	var streams []*lineStreamer
-	if p.log.enabled(LevelDebug) {
-		so := &lineStreamer{emit: func(l string) { p.log.printf(LevelDebug, id, "%s: %s", host, red.apply(l)) }}
-		se := &lineStreamer{emit: so.emit}
-		streams = append(streams, so, se)
-		sess.Stdout = io.MultiWriter(&stdout, so)
-		sess.Stderr = io.MultiWriter(&stderr, se)
-	} else {
-		sess.Stdout, sess.Stderr = &stdout, &stderr
-	}
+	so := &lineStreamer{emit: func(l string) { p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(l)) }}
+	se := &lineStreamer{emit: so.emit}
+	sess.Stdout = io.MultiWriter(&stdout, so)
+	sess.Stderr = io.MultiWriter(&stderr, se)
 	sess.Stdin = rc.stdin
 	if err := sess.Start(line); err != nil {
 		return fmt.Errorf("starting the command: %w", err)
@@ -116,9 +125,8 @@ func (p *Pool) run(ctx context.Context, host, line string, rc runConfig, id stri
 		sess.Close()
 		return ctx.Err()
 	}
-	for _, s := range streams {
-		s.flush()
-	}
+	so.flush()
+	se.flush()
 	res.Stdout, res.Stderr = stdout.String(), stderr.String()
 	var ee *ssh.ExitError
 	var missing *ssh.ExitMissingError
@@ -127,7 +135,11 @@ func (p *Pool) run(ctx context.Context, host, line string, rc runConfig, id stri
 		return nil
 	case errors.As(err, &ee):
 		res.ExitStatus = ee.ExitStatus()
-		return newExitError(rc.shown, res, red)
+		if res.ExitStatus == 0 {
+			// a signal without a status; still a failure
+			res.ExitStatus = -1
+		}
+		return err
 	case errors.As(err, &missing), errors.Is(err, io.EOF):
 		return fmt.Errorf("connection lost while the command was running (no exit status received)")
 	default:

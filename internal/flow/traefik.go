@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
@@ -26,30 +27,40 @@ func (s *Session) traefikBoot(ctx context.Context) error {
 		if err := s.run(ctx, host, login); err != nil {
 			return err
 		}
-		return ignoreExit(s.run(ctx, host, run))
+		return cmdline.IgnoreExit(s.run(ctx, host, run))
 	})
 }
 
+// traefikOn audits line (unless "") and runs c on every Traefik host; with
+// ignore a non-zero exit is not a failure (stopping a stopped Traefik).
+func (s *Session) traefikOn(line string, c commands.Cmd, ignore bool) func(context.Context) error {
+	return func(ctx context.Context) error { return s.runOn(ctx, s.Sel.TraefikHosts(), line, c, ignore) }
+}
+
 func (s *Session) traefikStop(ctx context.Context) error {
-	return s.runOn(ctx, s.Sel.TraefikHosts(), "Stopped traefik", commands.NewTraefik(s.Cfg).Stop(), true)
+	return s.traefikOn("Stopped traefik", commands.NewTraefik(s.Cfg).Stop(), true)(ctx)
 }
 
 func (s *Session) traefikStart(ctx context.Context) error {
-	return s.runOn(ctx, s.Sel.TraefikHosts(), "Started traefik", commands.NewTraefik(s.Cfg).Start(), true)
+	return s.traefikOn("Started traefik", commands.NewTraefik(s.Cfg).Start(), true)(ctx)
 }
 
 func (s *Session) traefikRemoveContainer(ctx context.Context) error {
-	return s.runOn(ctx, s.Sel.TraefikHosts(), "Removed traefik container", commands.NewTraefik(s.Cfg).RemoveContainer(), false)
+	return s.traefikOn("Removed traefik container", commands.NewTraefik(s.Cfg).RemoveContainer(), false)(ctx)
 }
 
 func (s *Session) traefikRemoveImage(ctx context.Context) error {
-	return s.runOn(ctx, s.Sel.TraefikHosts(), "Removed traefik image", commands.NewTraefik(s.Cfg).RemoveImage(), false)
+	return s.traefikOn("Removed traefik image", commands.NewTraefik(s.Cfg).RemoveImage(), false)(ctx)
 }
 
 // TraefikReboot replaces the Traefik container (picking up a changed
 // image, args, labels, options or env): stop, remove, boot.
 func (s *Session) TraefikReboot(ctx context.Context) error {
-	return s.withLock(ctx, sequence(s.traefikStop, s.traefikRemoveContainer, s.traefikBoot))
+	return s.withLock(ctx, s.steps(
+		Step{Name: "Stop Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikStop},
+		Step{Name: "Remove the Traefik container", Where: "traefik hosts", Quiet: true, Run: s.traefikRemoveContainer},
+		Step{Name: "Boot Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikBoot},
+	))
 }
 
 // TraefikStart starts the stopped Traefik container.
@@ -60,21 +71,24 @@ func (s *Session) TraefikStop(ctx context.Context) error { return s.withLock(ctx
 
 // TraefikRestart stops and starts the existing Traefik container.
 func (s *Session) TraefikRestart(ctx context.Context) error {
-	return s.withLock(ctx, sequence(s.traefikStop, s.traefikStart))
+	return s.withLock(ctx, s.steps(
+		Step{Name: "Stop Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikStop},
+		Step{Name: "Start Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikStart},
+	))
 }
 
 // TraefikRemove stops Traefik and removes its container and image.
 func (s *Session) TraefikRemove(ctx context.Context) error { return s.withLock(ctx, s.traefikRemove) }
 
-// traefikRemove is one round over the Traefik hosts per step.
+// traefikRemove is one round over the Traefik hosts per step; last,
+// Traefik's secret env file (mrsk's, not MRSK's) goes, failure ignored.
 func (s *Session) traefikRemove(ctx context.Context) error {
-	return sequence(s.traefikStop, s.traefikRemoveContainer, s.traefikRemoveImage, s.traefikRemoveEnvFile)(ctx)
-}
-
-// traefikRemoveEnvFile deletes Traefik's secret env file (mrsk's, not
-// MRSK's); failure is ignored (rm -f already succeeds when there is none).
-func (s *Session) traefikRemoveEnvFile(ctx context.Context) error {
-	return s.runOn(ctx, s.Sel.TraefikHosts(), "", commands.NewTraefik(s.Cfg).RemoveEnvFile(), true)
+	return s.runSteps(ctx, []Step{
+		{Name: "Stop Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikStop},
+		{Name: "Remove the Traefik container", Where: "traefik hosts", Quiet: true, Run: s.traefikRemoveContainer},
+		{Name: "Remove the Traefik image", Where: "traefik hosts", Quiet: true, Run: s.traefikRemoveImage},
+		{Name: "Remove Traefik's env file", Where: "traefik hosts", Quiet: true, Run: s.traefikOn("", commands.NewTraefik(s.Cfg).RemoveEnvFile(), true)},
+	})
 }
 
 // TraefikRemoveContainer removes the stopped Traefik container.
@@ -102,7 +116,7 @@ func (s *Session) TraefikLogs(ctx context.Context, o LogsOptions) error {
 			return err
 		}
 		s.Out.Info("Following logs on %s...", host)
-		return s.attach(ctx, host, remoteOf(t.FollowLogs(commands.SSHTarget{}, host, o.Grep)))
+		return s.attach(ctx, host, t.FollowLogsOnHost(o.Grep))
 	}
 	return s.showOn(ctx, s.Sel.TraefikHosts(), "Traefik", "", t.Logs(o.Since, o.lines(), o.Grep))
 }

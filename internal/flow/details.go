@@ -4,7 +4,13 @@ import "context"
 
 // Details is traefik, app, then accessory details (`mrsk details`).
 func (s *Session) Details(ctx context.Context) error {
-	return sequence(s.TraefikDetails, s.AppDetails, s.AccessoryDetailsAll)(ctx)
+	if err := s.TraefikDetails(ctx); err != nil {
+		return err
+	}
+	if err := s.AppDetails(ctx); err != nil {
+		return err
+	}
+	return s.AccessoryDetails(ctx, "all")
 }
 
 // Audit prints the last 50 audit log lines of every app host.
