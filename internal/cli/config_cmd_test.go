@@ -145,15 +145,15 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// With an empty selection, server exec has nothing to do (MRSK's host loops
-// are no-ops), so it succeeds without connecting anywhere.
-func TestServerExecEmptySelection(t *testing.T) {
+// A filter naming no configured host fails before anything runs, listing
+// the hosts (MRSK selected nothing and exited 0).
+func TestServerExecUnknownHost(t *testing.T) {
 	inRepo(t)
 	write(t, "config/deploy.yml", testConfig)
 	env := append(baseEnv(), "SECRET_X=x", "REGISTRY_PASSWORD=pw", "VERSION=abc")
 	// Words after CMD belong to the command, not to mrsk (-la is no option).
 	r := run(t, env, "server", "exec", "-h", "9.9.9.9", "ls", "-la")
-	if r.code != 0 || r.stdout != "" {
-		t.Errorf("empty selection: %+v", r)
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "--hosts names host 9.9.9.9, which the configuration does not have (hosts: 1.1.1.1, 1.1.1.2, 1.1.1.3)") {
+		t.Errorf("unknown host: %+v", r)
 	}
 }

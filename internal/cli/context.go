@@ -57,12 +57,13 @@ func envMap(env []string) map[string]string {
 
 // startUp runs after flags are parsed and before any command (cli.md §1.2):
 // verbosity is fixed, and the config is loaded eagerly only when a host/role
-// filter needs it.
+// filter needs it; a filter naming what the config lacks fails here, before
+// anything runs.
 func (a *App) startUp(cmd *cobra.Command) error {
 	a.Command = strings.Fields(commandName(cmd))
 	a.Out.SetVerbosity(a.Opts.Verbose, a.Opts.Quiet)
 	if a.Opts.filtering() {
-		_, err := a.Config()
+		_, err := a.Selected()
 		return err
 	}
 	return nil
@@ -86,6 +87,9 @@ func (a *App) Config() (*config.Config, error) {
 	}
 	a.cfg = cfg
 	a.Out.Secrets.Add(cfg.SecretValues()...)
+	for _, w := range cfg.Warnings() {
+		a.Out.Error("  WARN %s", w)
+	}
 	return cfg, nil
 }
 

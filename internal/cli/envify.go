@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
-	"github.com/joho/godotenv"
 	"github.com/spf13/cobra"
 
+	"github.com/mrsk-go/mrsk/internal/config"
 	"github.com/mrsk-go/mrsk/internal/erb"
 )
 
@@ -34,8 +33,11 @@ func runEnvify(a *App) error {
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", src, err)
 	}
-	env := dotenvLayered(a.Env, a.Opts.Destination)
 	wd, _ := os.Getwd()
+	env, _, err := config.LoadDotenv(wd, a.Opts.Destination, a.Env)
+	if err != nil {
+		return err
+	}
 	out, err := erb.Render(src, tmpl, erb.Env{
 		Lookup:  func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 		Environ: environ(env),
@@ -56,31 +58,6 @@ func runEnvify(a *App) error {
 		return fmt.Errorf("cannot write %s: %w", dst, err)
 	}
 	return f.Close()
-}
-
-// dotenvLayered is base plus .env.<dest> then .env, never overriding a
-// variable that is already set (dotenv semantics, cli.md §1.2).
-func dotenvLayered(base map[string]string, dest string) map[string]string {
-	env := make(map[string]string, len(base))
-	for k, v := range base {
-		env[k] = v
-	}
-	files := []string{".env"}
-	if dest != "" {
-		files = []string{".env." + dest, ".env"}
-	}
-	for _, f := range files {
-		vals, err := godotenv.Read(filepath.Clean(f))
-		if err != nil {
-			continue // missing files are ignored, like dotenv
-		}
-		for k, v := range vals {
-			if _, set := env[k]; !set {
-				env[k] = v
-			}
-		}
-	}
-	return env
 }
 
 func environ(env map[string]string) []string {

@@ -19,6 +19,8 @@ func RubyClass(err error) string {
 		build *flow.BuildError
 		bld   *commands.BuilderError
 		ve    *config.ValidationError
+		se    *config.SchemaError
+		sel   *config.SelectionError
 		ke    *config.KeyError
 		ee    *erb.KeyError
 	)
@@ -31,7 +33,7 @@ func RubyClass(err error) string {
 		return "Mrsk::Cli::Build::BuildError"
 	case errors.As(err, &bld):
 		return "Mrsk::Commands::Builder::Base::BuilderError"
-	case errors.As(err, &ve):
+	case errors.As(err, &ve), errors.As(err, &se), errors.As(err, &sel):
 		return "ArgumentError"
 	case errors.As(err, &ke), errors.As(err, &ee):
 		return "KeyError"

@@ -16,7 +16,7 @@ func (a *App) Selected() (*config.Selected, error) {
 		Hosts:   a.Opts.HostList(),
 		Roles:   a.Opts.RoleList(),
 		Primary: a.Opts.Primary,
-	}), nil
+	})
 }
 
 // Hosts are the app hosts after filtering, in config order. An empty result

@@ -4,13 +4,17 @@
 // Loading (Load, LoadOptions): .env/.env.<destination> are read into the
 // config's own environment view (never overriding the process env), each
 // file is rendered with package erb, parsed with Psych's YAML 1.1 rules
-// (ParseYAML into *OMap/[]any/string/int/float64/bool/nil), the destination
-// file is deep-merged over the base, and the result is validated in MRSK's
-// order (config.md §5). The version is derived lazily (ResolveVersion).
+// (ParseYAML into *OMap/[]any/string/int/float64/bool/nil) and checked
+// against MRSK's keys (schema.go: a wrong type is a *SchemaError naming
+// file:line, an unknown key a Warning), the destination file is
+// deep-merged over the base, and the result is validated in MRSK's order
+// (config.md §5). The version is derived once at load (one git process at
+// most); Version never runs git.
 //
-// Errors are typed: *ValidationError (ArgumentError), *KeyError (missing
-// environment variable), *NotFoundError (missing file), *YAMLError,
-// *erb.Error, *RuntimeError.
+// Errors are typed: *ValidationError (ArgumentError), *SchemaError,
+// *KeyError (missing environment variable), *NotFoundError (missing file),
+// *IsDirError, *DotenvError, *YAMLError, *erb.Error, *SelectionError,
+// *RuntimeError.
 //
 // Derived values: Roles/Role/RoleNames, AllHosts, PrimaryWebHost,
 // TraefikHosts, Registry, EnvArgs, VolumeArgs, LoggingArgs, Labels,
@@ -20,10 +24,8 @@
 package config
 
 import (
-	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
@@ -31,7 +33,7 @@ import (
 )
 
 // Config is a loaded, validated configuration. Its methods do no I/O except
-// where documented (version derivation via git, accessory *.erb rendering).
+// where documented (accessory *.erb rendering).
 type Config struct {
 	raw             *OMap
 	dir             string
@@ -42,15 +44,14 @@ type Config struct {
 	env    map[string]string // process env (or LoadOptions.Env) + .env values
 	dotenv map[string]string // only what the .env files added
 
-	versionArg string
-	version    string
-	versionErr error
-	resolved   bool
-	git        Git
-	rand       io.Reader
-	stderr     io.Writer
+	// version is the current version (SetVersion may change it);
+	// loadedVersion is the one derived at load.
+	version, loadedVersion       string
+	versionErr, loadedVersionErr error
+	stderr                       io.Writer
 
-	roles []*Role
+	warnings []Warning
+	roles    []*Role
 }
 
 // init builds the roles and validates (config.md §5, in order).
@@ -62,15 +63,10 @@ func (c *Config) init() error {
 	}
 	reg := c.raw.Map("registry")
 	if shell.Blank(reg.Value("username")) {
-		return &ValidationError{Msg: "You must specify a username for the registry in config/deploy.yml"}
+		return &ValidationError{Msg: "You must specify a username for the registry in " + c.fileOf("registry", "username")}
 	}
 	if shell.Blank(reg.Value("password")) {
-		return &ValidationError{Msg: "You must specify a password for the registry in config/deploy.yml (or set the ENV variable if that's used)"}
-	}
-	if v := c.raw.Map("ssh").Value("connect_timeout"); truthy(v) {
-		if f, err := strconv.ParseFloat(shell.ToS(v), 64); err != nil || f <= 0 {
-			return &ValidationError{Msg: fmt.Sprintf("ssh.connect_timeout in config/deploy.yml must be a number of seconds above 0 (got %q)", shell.ToS(v))}
-		}
+		return &ValidationError{Msg: "You must specify a password for the registry in " + c.fileOf("registry", "password") + " (or set the ENV variable if that's used)"}
 	}
 	c.roles = c.buildRoles()
 	for _, r := range c.roles {
@@ -112,6 +108,26 @@ func (c *Config) buildRoles() []*Role {
 	}
 	return nil
 }
+
+// fileOf names the file that wrote the value at path ("registry",
+// "username"): the file of the deepest key present, so a destination file
+// that set it is named, else the base file (MRSK always said
+// config/deploy.yml).
+func (c *Config) fileOf(path ...string) string {
+	file := c.relName(c.configPath)
+	m := c.raw
+	for _, k := range path {
+		if f := m.Pos(k).File; f != "" {
+			file = f
+		}
+		m = m.Map(k)
+	}
+	return file
+}
+
+// Warnings are the problems found at load that did not stop it (unknown
+// keys), for the CLI to print.
+func (c *Config) Warnings() []Warning { return append([]Warning(nil), c.warnings...) }
 
 // hostList is Ruby's Array(value) for a hosts entry, stringified.
 func hostList(v any) []string {

@@ -112,6 +112,17 @@ accessories:
 	if !reflect.DeepEqual(m.Keys(), []string{"roles", "hosts", "primary_host", "version", "repository", "absolute_image", "service_with_version", "env_args", "volume_args", "ssh_options", "builder", "accessories", "logging", "healthcheck"}) {
 		t.Errorf("keys = %v", m.Keys())
 	}
+	// Build args are secret like every other (issue 11 §2); to_h without
+	// redaction (the vectors) keeps them, and the config is not changed.
+	if got := m.Map("builder").Map("args").Value("TOKEN"); got != "[REDACTED]" {
+		t.Errorf("redacted build arg = %v", got)
+	}
+	if got := c.ToMap(false).Map("builder").Map("args").Value("TOKEN"); got != "build-secret" {
+		t.Errorf("unredacted build arg = %v", got)
+	}
+	if got := c.Builder().Args.Value("TOKEN"); got != "build-secret" {
+		t.Errorf("ToMap changed the config: %v", got)
+	}
 }
 
 func TestAccessoryErrors(t *testing.T) {
@@ -127,17 +138,13 @@ func TestAccessoryErrors(t *testing.T) {
 
 func TestSelection(t *testing.T) {
 	c := loadYAML(t, minimal+"servers:\n  web: [a, b]\n  jobs: [c]\n", nil)
-	s := c.Select(Selection{Hosts: []string{"zzz"}})
-	if len(s.Hosts()) != 0 || len(s.Roles()) != 0 || s.PrimaryHost() != "a" {
-		t.Errorf("no-match hosts: %v %v %q", s.Hosts(), s.RoleNames(), s.PrimaryHost())
+	s, err := c.Select(Selection{Hosts: []string{"c", "a"}, Primary: true})
+	if err != nil || !reflect.DeepEqual(s.Hosts(), []string{"a"}) {
+		t.Errorf("primary among the hosts: %v %v", s, err)
 	}
-	s = c.Select(Selection{Hosts: []string{"c", "b"}, Primary: true})
-	if !reflect.DeepEqual(s.Hosts(), []string{"a"}) {
-		t.Errorf("primary wins: %v", s.Hosts())
-	}
-	s = c.Select(Selection{Roles: []string{"jobs"}})
-	if !reflect.DeepEqual(s.TraefikHosts(), []string{"a", "b"}) || s.PrimaryHost() != "c" {
-		t.Errorf("roles do not filter traefik hosts: %v, primary %q", s.TraefikHosts(), s.PrimaryHost())
+	s, err = c.Select(Selection{Roles: []string{"jobs"}})
+	if err != nil || !reflect.DeepEqual(s.TraefikHosts(), []string{"a", "b"}) || s.PrimaryHost() != "c" {
+		t.Errorf("roles do not filter traefik hosts: %v, primary %q (%v)", s.TraefikHosts(), s.PrimaryHost(), err)
 	}
 }
 
@@ -152,17 +159,6 @@ func TestBuilderKinds(t *testing.T) {
 		if b := c.Builder(); b.Kind != kind || b.Dockerfile != "Dockerfile" || b.Context != "." {
 			t.Errorf("%q: %+v", yaml, b)
 		}
-	}
-}
-
-func TestBootGroups(t *testing.T) {
-	c := loadYAML(t, minimal+"servers: [a, b, c]\nboot: {limit: 2, wait: 0}\n", nil)
-	if got := c.BootGroups(c.AllHosts()); !reflect.DeepEqual(got, [][]string{{"a", "b"}, {"c"}}) {
-		t.Errorf("groups = %v", got)
-	}
-	c = loadYAML(t, minimal+"servers: [a, b, c]\n", nil)
-	if got := c.BootGroups(c.AllHosts()); !reflect.DeepEqual(got, [][]string{{"a", "b", "c"}}) {
-		t.Errorf("groups = %v", got)
 	}
 }
 

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 )
 
 // ValidationError is a configuration error MRSK raises as ArgumentError
@@ -17,14 +19,95 @@ type KeyError struct{ Key string }
 func (e *KeyError) Error() string { return fmt.Sprintf("key not found: %q", e.Key) }
 
 // NotFoundError is a missing configuration file (RuntimeError in MRSK).
-type NotFoundError struct{ Path string }
+type NotFoundError struct {
+	Path string
+	// Default says Path is the default config/deploy.yml, which `mrsk
+	// init` creates; any other missing file is a wrong --config-file or
+	// --destination, which init would not fix.
+	Default bool
+	// Destination is the -d name when Path is the destination file.
+	Destination string
+	// Base is the base config file, relative, when Path is the destination
+	// file; Existing lists the destinations that have a file beside it.
+	Base     string
+	Existing []string
+}
 
 func (e *NotFoundError) Error() string { return "Configuration file not found in " + e.Path }
 
 // Hint is advice for the user, shown by the CLI under the error.
 func (e *NotFoundError) Hint() string {
-	return "run `mrsk init` to create config/deploy.yml, or pass --config-file / --destination"
+	switch {
+	case e.Destination != "":
+		h := fmt.Sprintf("-d %s reads %s over %s: create that file, or check the destination name", e.Destination, filepath.Base(e.Path), e.Base)
+		if len(e.Existing) > 0 {
+			h += " (destinations with a file: " + strings.Join(e.Existing, ", ") + ")"
+		} else {
+			h += " (no destination files exist beside " + e.Base + ")"
+		}
+		return h
+	case e.Default:
+		return "run `mrsk init` to create config/deploy.yml, or pass --config-file / --destination"
+	}
+	return "check the --config-file path"
 }
+
+// IsDirError is a --config-file naming a directory.
+type IsDirError struct{ Path string }
+
+func (e *IsDirError) Error() string {
+	return "Configuration file expected, but " + e.Path + " is a directory"
+}
+
+// Hint is advice for the user, shown by the CLI under the error.
+func (e *IsDirError) Hint() string {
+	return "pass the YAML file itself, e.g. --config-file " + filepath.Join(e.Path, "deploy.yml")
+}
+
+// SchemaError is a value of the wrong type or shape in a config file:
+// `boot.limit: expected a number or a percentage like "25%", got "abc"
+// (config/deploy.yml:14)`. MRSK 0.13 did not check types and gave such
+// values another meaning; it is an ArgumentError like MRSK's validations.
+type SchemaError struct {
+	File     string
+	Line     int
+	Path     string // the key's path, e.g. "boot.limit" or "servers[1]"
+	Expected string
+	Got      string // a quoted scalar, "a list", "a map" or "nothing"
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("%s: expected %s, got %s (%s:%d)", e.Path, e.Expected, e.Got, e.File, e.Line)
+}
+
+
+// Warning is a problem that does not stop mrsk, such as an unknown key
+// (MRSK ignored those silently).
+type Warning struct {
+	File string
+	Line int
+	Path string
+	Msg  string
+}
+
+func (w Warning) String() string { return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Msg) }
+
+// DotenvError is a line of a .env file that cannot be read. Reason never
+// quotes the value, which may be a secret.
+type DotenvError struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+func (e *DotenvError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason) }
+
+// SelectionError is a --hosts/--roles/--primary filter that names what the
+// configuration does not have (MRSK silently selected nothing).
+type SelectionError struct{ Msg string }
+
+func (e *SelectionError) Error() string { return e.Msg }
+
 
 // YAMLError is a YAML syntax or dialect error in one file.
 type YAMLError struct {

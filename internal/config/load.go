@@ -7,10 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
-
-	"github.com/joho/godotenv"
 
 	"github.com/mrsk-go/mrsk/internal/erb"
 )
@@ -41,8 +38,9 @@ type LoadOptions struct {
 	Stderr io.Writer
 }
 
-// Load reads, renders, merges and validates the configuration
-// (config.md §2 and §5). The version is derived lazily (see Version).
+// Load reads, renders, checks, merges and validates the configuration
+// (config.md §2 and §5) and fixes the version (§3): a version that cannot
+// be derived is not a load error, it is kept for VersionErr.
 func Load(opts LoadOptions) (*Config, error) {
 	dir := opts.Dir
 	if dir == "" {
@@ -60,28 +58,33 @@ func Load(opts LoadOptions) (*Config, error) {
 	c := &Config{
 		dir:         dir,
 		destination: opts.Destination,
-		versionArg:  opts.Version,
-		git:         opts.Git,
-		rand:        opts.Rand,
 		stderr:      opts.Stderr,
 	}
-	if c.git == nil {
-		c.git = ExecGit{}
+	var err error
+	c.env, c.dotenv, err = LoadDotenv(dir, opts.Destination, opts.Env)
+	if err != nil {
+		return nil, err
 	}
-	if c.rand == nil {
-		c.rand = rand.Reader
-	}
-	c.env, c.dotenv = loadEnv(dir, opts.Destination, opts.Env)
 
 	c.configPath = absPath(dir, cfgFile)
 	doc, err := c.loadFile(c.configPath)
 	if err != nil {
+		var nf *NotFoundError
+		if errors.As(err, &nf) {
+			nf.Default = opts.ConfigFile == "" || filepath.Clean(opts.ConfigFile) == filepath.Clean(DefaultConfigFile)
+		}
 		return nil, err
 	}
 	if opts.Destination != "" {
 		c.destinationPath = DestinationPath(c.configPath, opts.Destination)
 		over, err := c.loadFile(c.destinationPath)
 		if err != nil {
+			var nf *NotFoundError
+			if errors.As(err, &nf) {
+				nf.Destination = opts.Destination
+				nf.Base = c.relName(c.configPath)
+				nf.Existing = destinations(c.configPath)
+			}
 			return nil, err
 		}
 		doc = deepMerge(doc, over)
@@ -90,7 +93,29 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err := c.init(); err != nil {
 		return nil, err
 	}
+	git, rnd := opts.Git, opts.Rand
+	if git == nil {
+		git = ExecGit{}
+	}
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	c.resolveVersion(opts.Version, git, rnd)
 	return c, nil
+}
+
+// destinations are the names NAME of the files base.NAME.yml beside base.
+func destinations(base string) []string {
+	prefix := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base)) + "."
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(base), prefix+"*.yml"))
+	var out []string
+	for _, m := range matches {
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), prefix), ".yml")
+		if name != "" && !strings.Contains(name, ".") {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // DestinationPath is the destination file for base: its final extension
@@ -107,107 +132,45 @@ func absPath(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-// loadEnv builds the config's environment: base (or the process env) plus
-// .env.<dest> then .env, where nothing already set is overridden.
-func loadEnv(dir, dest string, base map[string]string) (env, added map[string]string) {
-	env = map[string]string{}
-	if base == nil {
-		for _, kv := range os.Environ() {
-			if k, v, ok := strings.Cut(kv, "="); ok {
-				env[k] = v
-			}
-		}
-	} else {
-		for k, v := range base {
-			env[k] = v
-		}
-	}
-	added = map[string]string{}
-	files := []string{".env"}
-	if dest != "" {
-		files = []string{".env." + dest, ".env"}
-	}
-	for _, f := range files {
-		vals, err := readDotenv(filepath.Join(dir, f), env)
-		if err != nil {
-			continue // missing or unreadable files are ignored, like dotenv
-		}
-		for k, v := range vals {
-			if _, set := env[k]; !set {
-				env[k] = v
-				added[k] = v
-			}
-		}
-	}
-	return env, added
-}
-
-// readDotenv parses one dotenv file with godotenv. godotenv expands ${VAR}
-// only from variables of the same file; dotenv (Ruby) also falls back to
-// the environment, so referenced environment variables are fed in as
-// leading single-quoted (literal) lines and dropped again from the result
-// unless the file defines them itself.
-func readDotenv(path string, env map[string]string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	own, err := godotenv.UnmarshalBytes(data)
-	if err != nil {
-		return nil, err
-	}
-	var prelude strings.Builder
-	for _, m := range dotenvRefRe.FindAllStringSubmatch(string(data), -1) {
-		name := m[1]
-		if v, ok := env[name]; ok && !strings.ContainsAny(v, "'\n") {
-			prelude.WriteString(name + "='" + v + "'\n")
-		}
-	}
-	if prelude.Len() == 0 {
-		return own, nil
-	}
-	all, err := godotenv.UnmarshalBytes(append([]byte(prelude.String()), data...))
-	if err != nil {
-		return own, nil
-	}
-	for k := range all {
-		if _, defined := own[k]; !defined {
-			delete(all, k)
-		}
-	}
-	return all, nil
-}
-
-var dotenvRefRe = regexp.MustCompile(`\$\{?([A-Za-z0-9_]+)`)
-
-// loadFile renders one config file and parses it into a map.
+// loadFile renders one config file, parses it, checks it against the
+// schema and returns its map. Unknown keys are added to c.warnings.
 func (c *Config) loadFile(path string) (*OMap, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, &IsDirError{Path: c.relName(path)}
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
 			return nil, &NotFoundError{Path: path}
 		}
-		var pe *fs.PathError
-		if errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "is a directory") {
-			return nil, &NotFoundError{Path: path}
-		}
 		return nil, &RuntimeError{Msg: "cannot read " + path + ": " + err.Error()}
 	}
-	rendered, err := erb.Render(c.relName(path), src, c.ERBEnv())
+	name := c.relName(path)
+	rendered, err := erb.Render(name, src, c.ERBEnv())
 	if err != nil {
 		return nil, err
 	}
-	v, err := ParseYAML(c.relName(path), rendered)
+	node, err := parseNode(name, rendered)
 	if err != nil {
 		return nil, err
 	}
-	switch m := v.(type) {
-	case nil:
+	v, err := convertDocument(name, node)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(*OMap)
+	switch {
+	case v == nil:
 		return NewOMap(), nil
-	case *OMap:
-		return m, nil
+	case !ok:
+		return nil, &YAMLError{File: name, Msg: "the configuration must be a YAML map of keys (service, image, servers, registry…)"}
 	}
-	return nil, &YAMLError{File: c.relName(path), Msg: "the configuration must be a YAML map of keys (service, image, servers, registry…)"}
+	schemaErr, warnings := checkSchema(name, node)
+	if schemaErr != nil {
+		return nil, schemaErr
+	}
+	c.warnings = append(c.warnings, warnings...)
+	return m, nil
 }
 
 // relName is path relative to the working directory, for messages.

@@ -43,14 +43,23 @@ func setup(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// stubGit answers like `git status --porcelain=v2 --branch` would; calls
+// counts the git processes version derivation would have started.
 type stubGit struct {
-	repo         bool
-	head, status string
+	repo  bool
+	out   string
+	calls *int
 }
 
-func (g stubGit) IsRepository(string) bool               { return g.repo }
-func (g stubGit) RevParseHead(string) (string, error)    { return g.head, nil }
-func (g stubGit) StatusPorcelain(string) (string, error) { return g.status, nil }
+func (g stubGit) Status(string) (GitStatus, error) {
+	if g.calls != nil {
+		*g.calls++
+	}
+	if !g.repo {
+		return GitStatus{}, errors.New("exit status 128")
+	}
+	return ParseGitStatus(g.out), nil
+}
 
 func TestLoadDestinationDeepMerge(t *testing.T) {
 	dir := setup(t, map[string]string{
@@ -84,8 +93,13 @@ func TestLoadMissingFiles(t *testing.T) {
 	if !errors.As(err, &nf) || err.Error() != "Configuration file not found in "+filepath.Join(dir, "config/other.yml") {
 		t.Errorf("err = %v", err)
 	}
-	if !strings.Contains(nf.Hint(), "mrsk init") {
+	// init creates config/deploy.yml, not a file given with -c
+	if strings.Contains(nf.Hint(), "mrsk init") {
 		t.Errorf("hint = %q", nf.Hint())
+	}
+	_, err = Load(LoadOptions{Dir: t.TempDir(), Env: map[string]string{}})
+	if !errors.As(err, &nf) || !strings.Contains(nf.Hint(), "mrsk init") {
+		t.Errorf("default config missing: %v", err)
 	}
 	_, err = Load(LoadOptions{Dir: dir, Destination: "nope", Env: map[string]string{"SECRET_X": "s"}})
 	if err == nil || err.Error() != "Configuration file not found in "+filepath.Join(dir, "config/deploy.nope.yml") {
@@ -143,6 +157,42 @@ func TestDotenvPrecedence(t *testing.T) {
 	}
 }
 
+// yaml.v3 reports its parser's errors one line early: an unclosed [ on
+// line 2 came out as line 1 (issue 11 §7).
+func TestYAMLErrorLines(t *testing.T) {
+	for src, want := range map[string]string{
+		"service: app\nimage: [a\nfoo: bar\n":                      "config/deploy.yml:2: did not find expected ',' or ']'",
+		"a: 1\n\n\nb: {x: 1\nc: 2\n":                               "config/deploy.yml:4: did not find expected ',' or '}'",
+		"service: app\nimage: a\nservers:\n  - 1.1.1.1\n bad: [\n": "config/deploy.yml:5: did not find expected key",
+		"a: [1, 2":               "config/deploy.yml:1: did not find expected ',' or ']'",
+		"a: 1\nb: \"abc\nc: 2\n": "config/deploy.yml:2: found unexpected end of stream",
+		"a: 1\n  b: 2\n":         "config/deploy.yml:2: mapping values are not allowed in this context",
+	} {
+		dir := setup(t, map[string]string{"config/deploy.yml": src})
+		_, err := Load(LoadOptions{Dir: dir, Env: map[string]string{}})
+		if err == nil || err.Error() != want {
+			t.Errorf("%q:\n got  %v\n want %s", src, err, want)
+		}
+	}
+}
+
+// A missing destination file or a directory given with -c does not send
+// the user to `mrsk init` (issue 11 §7).
+func TestMissingFileHints(t *testing.T) {
+	dir := setup(t, map[string]string{"config/deploy.yml": baseYAML, "config/deploy.production.yml": "service: app\n"})
+	_, err := Load(LoadOptions{Dir: dir, Destination: "staging", Env: map[string]string{"SECRET_X": "s"}})
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || strings.Contains(nf.Hint(), "init") ||
+		nf.Hint() != "-d staging reads deploy.staging.yml over config/deploy.yml: create that file, or check the destination name (destinations with a file: production)" {
+		t.Errorf("destination: %v / %q", err, nf.Hint())
+	}
+	_, err = Load(LoadOptions{Dir: dir, ConfigFile: "config", Env: map[string]string{}})
+	var de *IsDirError
+	if !errors.As(err, &de) || err.Error() != "Configuration file expected, but config is a directory" || de.Hint() != "pass the YAML file itself, e.g. --config-file config/deploy.yml" {
+		t.Errorf("directory: %v", err)
+	}
+}
+
 func TestYAMLErrorNamesFileAndLine(t *testing.T) {
 	dir := setup(t, map[string]string{"config/deploy.yml": "service: app\nimage: [a\nfoo: bar\n"})
 	_, err := Load(LoadOptions{Dir: dir, Env: map[string]string{}})
@@ -197,18 +247,18 @@ func TestVersion(t *testing.T) {
 	if c.Version() != "arg" {
 		t.Errorf("--version should win: %q", c.Version())
 	}
-	c = load(LoadOptions{Env: map[string]string{"VERSION": ""}, Git: stubGit{repo: true, head: "abc"}})
+	c = load(LoadOptions{Env: map[string]string{"VERSION": ""}, Git: stubGit{repo: true, out: "# branch.oid abc\n"}})
 	if v, err := c.ResolveVersion(); v != "" || err != nil {
 		t.Errorf("empty VERSION should be used: %q %v", v, err)
 	}
-	c = load(LoadOptions{Env: map[string]string{}, Git: stubGit{repo: true, head: "0123456789abcdef\n", status: " M x\n"}, Rand: bytes.NewReader([]byte{1, 2, 3, 4, 5, 6, 7, 8})})
+	c = load(LoadOptions{Env: map[string]string{}, Git: stubGit{repo: true, out: "# branch.oid 0123456789abcdef\n# branch.head main\n1 .M N... 100644 100644 100644 a b x\n"}, Rand: bytes.NewReader([]byte{1, 2, 3, 4, 5, 6, 7, 8})})
 	if c.Version() != "0123456789abcdef_uncommitted_0102030405060708" {
 		t.Errorf("uncommitted version = %q", c.Version())
 	}
 	if c.AbbreviatedVersion() != c.Version() || c.ServiceVersion() != "app@"+c.Version() {
 		t.Errorf("abbreviated = %q", c.AbbreviatedVersion())
 	}
-	c = load(LoadOptions{Env: map[string]string{}, Git: stubGit{repo: true, head: "0123456789abcdef"}})
+	c = load(LoadOptions{Env: map[string]string{}, Git: stubGit{repo: true, out: "# branch.oid 0123456789abcdef\n"}})
 	if c.AbbreviatedVersion() != "0123456" {
 		t.Errorf("abbreviated = %q", c.AbbreviatedVersion())
 	}
@@ -249,8 +299,9 @@ func FuzzLoad(f *testing.F) {
 		}
 		_ = c.ToMap(true)
 		_ = c.SecretValues()
-		sel := c.Select(Selection{Hosts: []string{"h"}, Roles: []string{"web"}})
-		_, _ = sel.Hosts(), sel.PrimaryHost()
+		if sel, err := c.Select(Selection{Hosts: []string{"h"}, Roles: []string{"web"}}); err == nil {
+			_, _ = sel.Hosts(), sel.PrimaryHost()
+		}
 		for _, r := range c.Roles() {
 			_, _, _ = r.EnvArgs(), r.LabelArgs(), r.HealthArgs()
 		}

@@ -13,9 +13,16 @@ import (
 //
 // A nil *OMap behaves as an empty map for every read method.
 type OMap struct {
-	keys  []string
-	vals  map[string]any
-	lines map[string]int
+	keys []string
+	vals map[string]any
+	pos  map[string]Pos
+}
+
+// Pos is where a key was written: the file (as named in messages) and its
+// 1-based line. After a destination merge it is the file that set the key.
+type Pos struct {
+	File string
+	Line int
 }
 
 // NewOMap returns an empty map.
@@ -68,11 +75,14 @@ func (m *OMap) Map(k string) *OMap {
 func (m *OMap) Str(k string) string { return shell.ToS(m.Value(k)) }
 
 // Line is the 1-based source line of key k, 0 when unknown.
-func (m *OMap) Line(k string) int {
+func (m *OMap) Line(k string) int { return m.Pos(k).Line }
+
+// Pos is where key k was written (zero when unknown).
+func (m *OMap) Pos(k string) Pos {
 	if m == nil {
-		return 0
+		return Pos{}
 	}
-	return m.lines[k]
+	return m.pos[k]
 }
 
 // Set stores v under k. Like a Ruby Hash, an existing key keeps its
@@ -87,11 +97,11 @@ func (m *OMap) Set(k string, v any) {
 	m.vals[k] = v
 }
 
-func (m *OMap) setLine(k string, line int) {
-	if m.lines == nil {
-		m.lines = map[string]int{}
+func (m *OMap) setPos(k string, p Pos) {
+	if m.pos == nil {
+		m.pos = map[string]Pos{}
 	}
-	m.lines[k] = line
+	m.pos[k] = p
 }
 
 // Pairs returns the entries in order; it makes *OMap a shell.Pairer.
@@ -115,10 +125,10 @@ func (m *OMap) Clone() *OMap {
 	for k, v := range m.vals {
 		out.vals[k] = cloneValue(v)
 	}
-	if m.lines != nil {
-		out.lines = make(map[string]int, len(m.lines))
-		for k, l := range m.lines {
-			out.lines[k] = l
+	if m.pos != nil {
+		out.pos = make(map[string]Pos, len(m.pos))
+		for k, p := range m.pos {
+			out.pos[k] = p
 		}
 	}
 	return out
@@ -163,12 +173,12 @@ func deepMerge(base, over *OMap) *OMap {
 		if bm, ok := out.Value(k).(*OMap); ok {
 			if om, ok := ov.(*OMap); ok {
 				out.Set(k, deepMerge(bm, om))
-				out.setLine(k, over.Line(k))
+				out.setPos(k, over.Pos(k))
 				continue
 			}
 		}
 		out.Set(k, cloneValue(ov))
-		out.setLine(k, over.Line(k))
+		out.setPos(k, over.Pos(k))
 	}
 	return out
 }

@@ -1,5 +1,10 @@
 package config
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Selection is the --hosts/--roles/--primary filter (cli.md §2.3).
 type Selection struct {
 	Hosts   []string
@@ -14,13 +19,24 @@ type Selected struct {
 	hostsSet      bool
 	specificRoles []*Role
 	rolesSet      bool
+	// accessoryHosts are the given hosts that only accessories run on.
+	accessoryHosts []string
 }
 
-// Select applies a filter. Unknown hosts and roles are dropped silently;
-// --primary wins over --hosts.
-func (c *Config) Select(sel Selection) *Selected {
+// Select applies a filter (cli.md §2.3), with two deliberate differences
+// from MRSK, which silently selected nothing or something else:
+//   - a host or role the configuration does not have is a *SelectionError
+//     listing what exists (a host only accessories run on counts as known);
+//   - --primary narrows --hosts and --roles instead of replacing them: the
+//     primary host is selected only if it is among them, else it is a
+//     *SelectionError (MRSK ran on the primary whatever -h said).
+func (c *Config) Select(sel Selection) (*Selected, error) {
 	s := &Selected{cfg: c}
 	if len(sel.Roles) > 0 {
+		if unknown := missing(sel.Roles, c.RoleNames()); len(unknown) > 0 {
+			return nil, &SelectionError{Msg: fmt.Sprintf("--roles names %s, which the configuration does not have (roles: %s)",
+				listWords("role", unknown), strings.Join(c.RoleNames(), ", "))}
+		}
 		s.rolesSet = true
 		s.specificRoles = []*Role{}
 		for _, r := range c.roles {
@@ -30,14 +46,70 @@ func (c *Config) Select(sel Selection) *Selected {
 		}
 	}
 	if len(sel.Hosts) > 0 {
+		accHosts := c.accessoryHosts()
+		known := uniq(append(c.AllHosts(), accHosts...))
+		if unknown := missing(sel.Hosts, known); len(unknown) > 0 {
+			return nil, &SelectionError{Msg: fmt.Sprintf("--hosts names %s, which the configuration does not have (hosts: %s)",
+				listWords("host", unknown), strings.Join(known, ", "))}
+		}
 		s.setHosts(sel.Hosts)
+		for _, h := range accHosts {
+			if contains(sel.Hosts, h) && !contains(s.specificHosts, h) && !contains(s.accessoryHosts, h) {
+				s.accessoryHosts = append(s.accessoryHosts, h)
+			}
+		}
 	}
 	if sel.Primary {
 		if p := c.PrimaryWebHost(); p != "" {
+			if s.hostsSet && !contains(s.specificHosts, p) {
+				return nil, &SelectionError{Msg: fmt.Sprintf("--primary selects the primary host %s, which is not among --hosts %s", p, strings.Join(sel.Hosts, ","))}
+			}
+			if s.rolesSet && !contains(s.roleHosts(), p) {
+				return nil, &SelectionError{Msg: fmt.Sprintf("--primary selects the primary host %s, which is in none of --roles %s", p, strings.Join(sel.Roles, ","))}
+			}
 			s.setHosts([]string{p})
+			s.accessoryHosts = nil
 		}
 	}
-	return s
+	return s, nil
+}
+
+// accessoryHosts are the hosts of every accessory whose hosts resolve.
+func (c *Config) accessoryHosts() []string {
+	var out []string
+	for _, a := range c.Accessories() {
+		if hs, err := a.Hosts(); err == nil {
+			out = append(out, hs...)
+		}
+	}
+	return uniq(out)
+}
+
+// missing are the names in given that known lacks, in given order.
+func missing(given, known []string) []string {
+	var out []string
+	for _, g := range given {
+		if !contains(known, g) && !contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// listWords is `host 9.9.9.9` or `hosts a, b`.
+func listWords(noun string, names []string) string {
+	if len(names) == 1 {
+		return noun + " " + names[0]
+	}
+	return noun + "s " + strings.Join(names, ", ")
+}
+
+func (s *Selected) roleHosts() []string {
+	var out []string
+	for _, r := range s.baseRoles() {
+		out = append(out, r.hosts...)
+	}
+	return out
 }
 
 func (s *Selected) setHosts(given []string) {
@@ -78,10 +150,7 @@ func (s *Selected) baseRoles() []*Role {
 
 // Hosts are the app hosts: selected hosts that belong to a selected role.
 func (s *Selected) Hosts() []string {
-	var roleHosts []string
-	for _, r := range s.baseRoles() {
-		roleHosts = append(roleHosts, r.hosts...)
-	}
+	roleHosts := s.roleHosts()
 	out := []string{}
 	for _, h := range s.baseHosts() {
 		if contains(roleHosts, h) {
@@ -147,11 +216,12 @@ func (s *Selected) TraefikHosts() []string {
 	return s.cfg.TraefikHosts()
 }
 
-// AccessoryHosts are the selected hosts if given, else all accessories'
-// hosts (used by `server bootstrap`).
+// AccessoryHosts are the selected hosts if given (those only accessories
+// run on included, which MRSK dropped), else all accessories' hosts (used
+// by `server bootstrap`).
 func (s *Selected) AccessoryHosts() ([]string, error) {
 	if s.hostsSet {
-		return append([]string{}, s.specificHosts...), nil
+		return append(append([]string{}, s.specificHosts...), s.accessoryHosts...), nil
 	}
 	var out []string
 	for _, a := range s.cfg.Accessories() {

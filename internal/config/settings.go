@@ -285,21 +285,3 @@ func (c *Config) Builder() Builder {
 	}
 	return b
 }
-
-// BootGroups splits hosts into the groups `app boot` runs one after the
-// other (one group with every host when no limit is set).
-func (c *Config) BootGroups(hosts []string) [][]string {
-	size := c.Boot().GroupSize
-	if size <= 0 || size >= len(hosts) {
-		if len(hosts) == 0 {
-			return nil
-		}
-		return [][]string{append([]string(nil), hosts...)}
-	}
-	var groups [][]string
-	for i := 0; i < len(hosts); i += size {
-		end := min(i+size, len(hosts))
-		groups = append(groups, append([]string(nil), hosts[i:end]...))
-	}
-	return groups
-}

@@ -23,9 +23,9 @@ func TestSSHConnectTimeoutInvalid(t *testing.T) {
 	for _, in := range []string{"soon", "-1"} {
 		dir := setup(t, map[string]string{"config/deploy.yml": minimal + "servers: [a]\nssh: {connect_timeout: " + in + "}\n"})
 		_, err := Load(LoadOptions{Dir: dir, Env: map[string]string{"VERSION": "999"}})
-		var ve *ValidationError
-		if !errors.As(err, &ve) || !strings.Contains(err.Error(), "ssh.connect_timeout") {
-			t.Errorf("connect_timeout %s: got %v, want a ValidationError naming the key", in, err)
+		var se *SchemaError
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), "ssh.connect_timeout") {
+			t.Errorf("connect_timeout %s: got %v, want a SchemaError naming the key", in, err)
 		}
 	}
 }

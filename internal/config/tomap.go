@@ -11,7 +11,9 @@ import (
 // hosts, primary_host, version, repository, absolute_image,
 // service_with_version, env_args, volume_args, ssh_options, builder,
 // accessories, logging, healthcheck (nil values omitted). Commands become
-// word lists; with redact, secret env words read `NAME=[REDACTED]`.
+// word lists; with redact, secret env words read `NAME=[REDACTED]` and
+// build-arg values `[REDACTED]` (MRSK printed them in clear, although it
+// treats them as secret everywhere else).
 func (c *Config) ToMap(redact bool) *OMap {
 	m := NewOMap()
 	m.Set("roles", strAny(c.RoleNames()))
@@ -29,7 +31,15 @@ func (c *Config) ToMap(redact bool) *OMap {
 	m.Set("volume_args", wordsAny(c.VolumeArgs(), redact))
 	m.Set("ssh_options", c.SSHOptions())
 	if b := c.raw.Value("builder"); b != nil {
-		m.Set("builder", cloneValue(b))
+		b = cloneValue(b)
+		if bm, ok := b.(*OMap); ok && redact {
+			if args, ok := bm.Value("args").(*OMap); ok {
+				for _, k := range args.Keys() {
+					args.Set(k, cmdline.Redacted)
+				}
+			}
+		}
+		m.Set("builder", b)
 	}
 	if a := c.raw.Value("accessories"); a != nil {
 		m.Set("accessories", cloneValue(a))

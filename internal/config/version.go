@@ -9,84 +9,85 @@ import (
 
 // Git is what version derivation asks the repository (config.md §3).
 type Git interface {
-	// IsRepository is `git rev-parse` succeeding in dir.
-	IsRepository(dir string) bool
-	// RevParseHead is `git rev-parse HEAD`.
-	RevParseHead(dir string) (string, error)
-	// StatusPorcelain is `git status --porcelain`.
-	StatusPorcelain(dir string) (string, error)
+	// Status describes the work tree dir is in. An error means dir is not
+	// in a git work tree (or git cannot run).
+	Status(dir string) (GitStatus, error)
 }
 
-// ExecGit runs the git binary.
+// GitStatus is the state of a work tree the version is derived from.
+type GitStatus struct {
+	// Head is the HEAD commit, "" in a repository without commits.
+	Head string
+	// Dirty says the work tree has changes, untracked files included
+	// (what makes `git status --porcelain` print anything).
+	Dirty bool
+}
+
+// ExecGit runs the git binary: one `git status --porcelain=v2 --branch`,
+// which tells the HEAD commit and the changes at once (MRSK ran git three
+// times: rev-parse, rev-parse HEAD, status --porcelain).
 type ExecGit struct{}
 
-func (ExecGit) run(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
+// Status implements Git.
+func (ExecGit) Status(dir string) (GitStatus, error) {
+	cmd := exec.Command("git", "status", "--porcelain=v2", "--branch")
 	cmd.Dir = dir
 	out, err := cmd.Output()
-	return string(out), err
+	if err != nil {
+		return GitStatus{}, err
+	}
+	return ParseGitStatus(string(out)), nil
 }
 
-// IsRepository implements Git.
-func (g ExecGit) IsRepository(dir string) bool {
-	_, err := g.run(dir, "rev-parse")
-	return err == nil
+// ParseGitStatus reads `git status --porcelain=v2 --branch` output: the
+// `# branch.oid` header holds the HEAD commit ("(initial)" before the first
+// commit); every line not starting with "#" is a change.
+func ParseGitStatus(out string) GitStatus {
+	var s GitStatus
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "# branch.oid "):
+			if oid := strings.TrimSpace(strings.TrimPrefix(line, "# branch.oid ")); oid != "(initial)" {
+				s.Head = oid
+			}
+		case strings.HasPrefix(line, "#"):
+		default:
+			s.Dirty = true
+		}
+	}
+	return s
 }
 
-// RevParseHead implements Git.
-func (g ExecGit) RevParseHead(dir string) (string, error) { return g.run(dir, "rev-parse", "HEAD") }
-
-// StatusPorcelain implements Git.
-func (g ExecGit) StatusPorcelain(dir string) (string, error) {
-	return g.run(dir, "status", "--porcelain")
-}
-
-// SetVersion fixes the version (like MRSK's `config.version=`, used by
-// deploy/rollback); an empty or blank value restores derivation.
-func (c *Config) SetVersion(v string) {
-	c.versionArg = v
-	c.resolved = false
-	c.version, c.versionErr = "", nil
-}
-
-// ResolveVersion derives the version once (config.md §3): --version, else
+// resolveVersion fixes the version at load (config.md §3): --version, else
 // VERSION (even empty), else the git HEAD commit with an
-// `_uncommitted_<16 hex>` suffix when the tree is dirty. Without git it
-// fails with `Can't use commit hash as version, no git repository found in
-// <dir>` (*RuntimeError).
-func (c *Config) ResolveVersion() (string, error) {
-	if c.resolved {
-		return c.version, c.versionErr
-	}
-	c.resolved = true
-	c.version, c.versionErr = c.deriveVersion()
-	return c.version, c.versionErr
+// `_uncommitted_<16 hex>` suffix when the tree is dirty. Without git the
+// error is kept for the commands that need a version; the others (lock
+// status, app logs…) work outside a repository.
+func (c *Config) resolveVersion(arg string, git Git, rand io.Reader) {
+	c.loadedVersion, c.loadedVersionErr = deriveVersion(c.dir, arg, c.Getenv, git, rand)
+	c.version, c.versionErr = c.loadedVersion, c.loadedVersionErr
 }
 
-func (c *Config) deriveVersion() (string, error) {
-	if strings.TrimSpace(c.versionArg) != "" {
-		return c.versionArg, nil
+func deriveVersion(dir, arg string, getenv func(string) (string, bool), git Git, rand io.Reader) (string, error) {
+	if strings.TrimSpace(arg) != "" {
+		return arg, nil
 	}
-	if v, ok := c.Getenv("VERSION"); ok {
+	if v, ok := getenv("VERSION"); ok {
 		return v, nil
 	}
-	if !c.git.IsRepository(c.dir) {
-		return "", &RuntimeError{Msg: "Can't use commit hash as version, no git repository found in " + c.dir}
-	}
-	head, err := c.git.RevParseHead(c.dir)
+	st, err := git.Status(dir)
 	if err != nil {
-		// A repository without commits has no HEAD: say what to do instead
-		// of passing on git's exit status.
-		return "", &RuntimeError{Msg: "Can't use commit hash as version, the git repository in " + c.dir + " has no commit yet (commit first, or pass --version)"}
+		return "", &RuntimeError{Msg: "Can't use commit hash as version, no git repository found in " + dir}
 	}
-	v := strings.TrimSpace(head)
-	status, err := c.git.StatusPorcelain(c.dir)
-	if err != nil {
-		return "", &RuntimeError{Msg: "git status --porcelain failed in " + c.dir + ": " + err.Error()}
+	if st.Head == "" {
+		// A repository without commits has no HEAD: say what to do.
+		return "", &RuntimeError{Msg: "Can't use commit hash as version, the git repository in " + dir + " has no commit yet (commit first, or pass --version)"}
 	}
-	if status != "" {
+	v := st.Head
+	if st.Dirty {
 		buf := make([]byte, 8)
-		if _, err := io.ReadFull(c.rand, buf); err != nil {
+		if _, err := io.ReadFull(rand, buf); err != nil {
 			return "", &RuntimeError{Msg: "cannot generate the uncommitted version suffix: " + err.Error()}
 		}
 		v += "_uncommitted_" + hex.EncodeToString(buf)
@@ -94,12 +95,27 @@ func (c *Config) deriveVersion() (string, error) {
 	return v, nil
 }
 
-// Version is the app version. Call ResolveVersion first to get the error
-// when it cannot be derived; Version then returns "".
-func (c *Config) Version() string {
-	v, _ := c.ResolveVersion()
-	return v
+// SetVersion fixes the version (like MRSK's `config.version=`, used by
+// rollback); an empty or blank value restores the version found at load.
+func (c *Config) SetVersion(v string) {
+	if strings.TrimSpace(v) == "" {
+		c.version, c.versionErr = c.loadedVersion, c.loadedVersionErr
+		return
+	}
+	c.version, c.versionErr = v, nil
 }
+
+// Version is the app version fixed at load (or by SetVersion); "" when it
+// could not be derived, see VersionErr. It never runs git.
+func (c *Config) Version() string { return c.version }
+
+// VersionErr is why there is no version (nil when there is one), e.g.
+// `Can't use commit hash as version, no git repository found in <dir>`
+// (*RuntimeError). Commands that need a version check it first.
+func (c *Config) VersionErr() error { return c.versionErr }
+
+// ResolveVersion is Version and VersionErr together.
+func (c *Config) ResolveVersion() (string, error) { return c.version, c.versionErr }
 
 // AbbreviatedVersion keeps versions containing `_` whole, else their first
 // 7 characters.

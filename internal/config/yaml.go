@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -20,10 +21,24 @@ import (
 // 750). Aliases and dates are rejected like Psych's safe load. name is used
 // in error messages.
 func ParseYAML(name string, src []byte) (any, error) {
+	doc, err := parseNode(name, src)
+	if err != nil {
+		return nil, err
+	}
+	return convertDocument(name, doc)
+}
+
+// parseNode parses src into yaml.v3's node tree, which keeps every line.
+func parseNode(name string, src []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, yamlSyntaxError(name, err)
+		return nil, yamlSyntaxError(name, src, err)
 	}
+	return &doc, nil
+}
+
+// convertDocument turns a parsed document into plain values.
+func convertDocument(name string, doc *yaml.Node) (any, error) {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, nil // empty document
 	}
@@ -32,16 +47,44 @@ func ParseYAML(name string, src []byte) (any, error) {
 
 var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-func yamlSyntaxError(name string, err error) error {
+// yamlParserProblems are the messages of yaml.v3's parser (parserc.go), as
+// opposed to its scanner. yaml.v3 reports a parser error at a 0-based line
+// (a scanner error at a 1-based one), so an unclosed `[` on line 2 comes
+// out as "line 1"; the library has no typed syntax error, its text is all
+// there is to tell the two apart.
+var yamlParserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
+func yamlSyntaxError(name string, src []byte, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		return &YAMLError{File: name, Msg: te.Errors[0]}
+	}
 	msg := err.Error()
 	line := 0
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
+		if yamlParserProblems[msg] {
+			// 0-based, and line 0 is printed as no line at all
+			line++
+		}
+		// The end of the stream counts as a line of its own: an error
+		// there is on the last line.
+		if last := bytes.Count(bytes.TrimRight(src, "\n"), []byte("\n")) + 1; line > last {
+			line = last
+		}
 	}
 	return &YAMLError{File: name, Line: line, Msg: msg}
 }
@@ -85,7 +128,7 @@ func convertNode(name string, n *yaml.Node) (any, error) {
 			}
 			key := shell.ToS(k)
 			m.Set(key, v)
-			m.setLine(key, kn.Line)
+			m.setPos(key, Pos{File: name, Line: kn.Line})
 		}
 		return m, nil
 	case yaml.ScalarNode:

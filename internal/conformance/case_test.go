@@ -133,7 +133,7 @@ func (c *Case) Selected() (*config.Selected, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cfg.Select(c.Setup), nil
+	return cfg.Select(c.Setup)
 }
 
 // fakeGit answers version derivation from the case's `git` field.
@@ -143,14 +143,12 @@ type fakeGit struct {
 	status     string
 }
 
-func (g fakeGit) IsRepository(string) bool { return g.repository }
-func (g fakeGit) RevParseHead(string) (string, error) {
+func (g fakeGit) Status(string) (config.GitStatus, error) {
 	if !g.repository {
-		return "", fmt.Errorf("not a git repository")
+		return config.GitStatus{}, fmt.Errorf("not a git repository")
 	}
-	return g.head + "\n", nil
+	return config.GitStatus{Head: g.head, Dirty: g.status != ""}, nil
 }
-func (g fakeGit) StatusPorcelain(string) (string, error) { return g.status, nil }
 
 // prepare creates the case's directory and files.
 func (c *Case) prepare(t *testing.T) error {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"github.com/mrsk-go/mrsk/internal/cmdline"
 )
 
 // Every error type a flow returns, in one file. Failures of commands are
@@ -56,11 +54,18 @@ type HostsError struct {
 const maxListed = 10
 
 func (e *HostsError) Error() string {
-	var hosts []string
-	for _, err := range e.Errs[1:] {
-		hosts = append(hosts, cmdline.HostOf(err))
+	var b strings.Builder
+	b.WriteString(e.Errs[0].Error())
+	fmt.Fprintf(&b, "\n%d more hosts failed too:", len(e.Errs)-1)
+	for i, err := range e.Errs[1:] {
+		if i == maxListed {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Errs)-1-maxListed)
+			break
+		}
+		first, _, _ := strings.Cut(err.Error(), "\n")
+		fmt.Fprintf(&b, "\n  %s", first)
 	}
-	return fmt.Sprintf("%s\n(%d more hosts failed too: %s)", e.Errs[0], len(e.Errs)-1, listBounded(hosts))
+	return b.String()
 }
 
 // Unwrap exposes every host's error to errors.Is/As, the first first.

@@ -116,9 +116,9 @@ type fakeGit struct{}
 
 const testSHA = "0123456789abcdef0123456789abcdef01234567"
 
-func (fakeGit) IsRepository(string) bool               { return true }
-func (fakeGit) RevParseHead(string) (string, error)    { return testSHA, nil }
-func (fakeGit) StatusPorcelain(string) (string, error) { return "", nil }
+func (fakeGit) Status(string) (config.GitStatus, error) {
+	return config.GitStatus{Head: testSHA}, nil
+}
 
 // testOut collects what a flow prints.
 type testOut struct {
@@ -211,7 +211,11 @@ func (p *project) session(t *testing.T, r run) (*Session, *recorder, *testOut) {
 		FileExists: func(path string) bool { return !(r.noHooks && strings.Contains(path, "hooks")) },
 		Sequential: true,
 	}
-	return NewSession(cfg, cfg.Select(r.sel), deps, r.opts), rec, out
+	sel, err := cfg.Select(r.sel)
+	if err != nil {
+		t.Fatalf("select: %v", err)
+	}
+	return NewSession(cfg, sel, deps, r.opts), rec, out
 }
 
 var (

@@ -89,7 +89,9 @@ func (p *Pool) Run(ctx context.Context, host string, cmd cmdline.Command, opts .
 	case ctx.Err() != nil:
 		return res, ctx.Err()
 	}
-	p.log.Error("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
+	// the error goes back to the caller, which reports it; the log keeps
+	// the line for -v, beside the command it belongs to
+	p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
 	return res, &cmdline.HostError{Host: host, Err: err}
 }
 
