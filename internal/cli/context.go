@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/flow"
 	"github.com/mrsk-go/mrsk/internal/remote"
 )
 
@@ -31,6 +32,14 @@ type App struct {
 	stdout, stderr io.Writer
 	cfg            *config.Config
 	pool           *remote.Pool
+	// executors replaces the SSH pool and the local runner (tests).
+	executors *executors
+}
+
+// executors are the two sides flows run commands on.
+type executors struct {
+	remote flow.Remote
+	local  flow.Local
 }
 
 func newApp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env []string) *App {

@@ -25,8 +25,8 @@ accessories:
     host: nosuch.invalid
 `
 
-// Every command of cli.md exists, runs something (no placeholder) and has
-// a one-line description; hidden ones stay out of help.
+// Every command of cli.md exists and has a one-line description; hidden
+// ones stay out of help. Which flow each one runs: wiring_test.go.
 func TestEveryCommandIsWired(t *testing.T) {
 	groups := map[string][]string{
 		"":            {"setup", "deploy", "redeploy", "rollback", "details", "audit", "config", "init", "envify", "remove", "version"},
@@ -53,8 +53,8 @@ func TestEveryCommandIsWired(t *testing.T) {
 		for _, name := range names {
 			c := find(t, parent, name)
 			path := strings.TrimSpace(group + " " + name)
-			if c.RunE == nil || c.Short == "" || strings.Contains(c.Short, "\n") {
-				t.Errorf("%s: RunE set %v, description %q", path, c.RunE != nil, c.Short)
+			if c.Short == "" || strings.Contains(c.Short, "\n") {
+				t.Errorf("%s: description %q", path, c.Short)
 			}
 			if c.Hidden != hiddenOnes[path] {
 				t.Errorf("%s: hidden = %v", path, c.Hidden)

@@ -44,8 +44,14 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, env []string)
 // RunContext runs one mrsk invocation. env is the process environment as
 // KEY=VALUE pairs; .env files add to it without overriding.
 func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env []string) int {
-	a := newApp(ctx, stdin, stdout, stderr, env)
+	return newApp(ctx, stdin, stdout, stderr, env).run(args)
+}
+
+// run runs one invocation on a prepared App.
+func (a *App) run(args []string) int {
 	defer a.Close()
+	stdin, stdout, stderr := a.Stdin, a.stdout, a.stderr
+	ctx := a.Ctx
 	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetIn(stdin)

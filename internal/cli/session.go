@@ -26,9 +26,14 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := a.Pool()
-	if err != nil {
-		return nil, err
+	ex := a.executors
+	if ex == nil {
+		pool, err := a.Pool()
+		if err != nil {
+			return nil, err
+		}
+		ex = &executors{remote: pool, local: &local.Runner{Env: cfg.Environ(), Log: a.Out,
+			Redact: a.Out.Secrets, Stdout: a.stdout, Stderr: a.stderr}}
 	}
 	// MRSK_DRAIN=0 is a test/benchmark switch, not a user setting: web
 	// containers are then stopped as MRSK 0.13 does (docs/zero-downtime.md).
@@ -40,9 +45,8 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 		opts.Subcommand = a.Command[1]
 	}
 	deps := flow.Deps{
-		Remote: pool,
-		Local: &local.Runner{Env: cfg.Environ(), Log: a.Out, Redact: a.Out.Secrets,
-			Stdout: a.stdout, Stderr: a.stderr},
+		Remote:     ex.remote,
+		Local:      ex.local,
 		Out:        a.Out,
 		Terminal:   flow.Terminal{In: a.Stdin, Out: a.stdout, Err: a.stderr},
 		Performer:  localUser(),
