@@ -16,7 +16,7 @@ import (
 
 // Version is the tool's version, set at build time with
 // -ldflags "-X github.com/mrsk-go/mrsk/internal/cli.Version=…".
-var Version = "0.1.0-dev"
+var Version = devVersion
 
 // Exit statuses.
 const (

@@ -50,8 +50,8 @@ func mainCommands(a *App) []*cobra.Command {
 		initCommand(a),
 		envifyCommand(a),
 		removeCmd,
-		leaf("version", "Print mrsk's version", noArgs(), func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), Version)
+		leaf("version", "Print mrsk's version and the commit it was built from", noArgs(), func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), buildVersion())
 			return nil
 		}),
 	}

@@ -36,6 +36,7 @@ func newRoot(a *App) *cobra.Command {
 		accessoryCommand(a),
 		appCommand(a),
 		buildCommand(a),
+		completionCommand(),
 		healthcheckCommand(a),
 		lockCommand(a),
 		pruneCommand(a),
