@@ -1,3 +1,5 @@
+//go:build integration
+
 // Package scripts holds the repository's shell scripts; this test checks
 // release.sh.
 package scripts

@@ -213,12 +213,12 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 
 // localOnly are the commands that never reach a host.
 var localOnly = map[string]bool{"config": true, "init": true, "envify": true, "version": true,
-	"completion": true, "help": true}
+	"completion bash": true, "completion zsh": true, "completion fish": true, "help": true}
 
 // commandOf is the command path of args: its leading words without flags
 // and arguments ("app exec --reuse ls" → "app exec").
 func commandOf(args []string) string {
-	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && strings.Contains("app accessory traefik build lock prune registry server healthcheck", args[0]) {
+	if len(args) > 1 && !strings.HasPrefix(args[1], "-") && strings.Contains("app accessory traefik build lock prune registry server healthcheck completion", args[0]) {
 		return args[0] + " " + args[1]
 	}
 	return args[0]
