@@ -30,7 +30,9 @@
 // message has MRSK's shape ("docker exit status: 1\ndocker stdout: …\ndocker
 // stderr: …", tails only). Cancelling ctx (Ctrl-C) aborts every command and
 // handshake in flight; the caller exits non-zero. A refused host key is a
-// *HostKeyError. A host that could not be reached keeps its error for the
+// *HostKeyError, a refused login an *AuthError (user, keys offered; Hint()
+// says what to fix), a host that was not reached or does not speak SSH a
+// *ConnectError with its Reason. A host that could not be reached keeps its error for the
 // rest of the run (later steps fail at once instead of waiting again); a
 // connection that dies later is redialled on next use.
 //
