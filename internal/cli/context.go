@@ -121,6 +121,7 @@ func (a *App) Pool() (*remote.Pool, error) {
 	}
 	p, err := remote.New(remote.Options{
 		User:                  user,
+		ConfigName:            a.Opts.ConfigFile,
 		Proxy:                 ssh.Proxy,
 		ProxyCommand:          ssh.ProxyCommand,
 		StrictHostKeyChecking: ssh.StrictHostKeyChecking,

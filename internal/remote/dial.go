@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -29,7 +31,9 @@ var (
 )
 
 // dial opens one authenticated SSH connection to t, bounded by the connect
-// timeout from the first TCP packet to the end of authentication.
+// timeout from the first TCP packet to the end of authentication. Failures
+// are typed: *ConnectError (no SSH conversation), *HostKeyError,
+// *AuthError (the login was refused).
 func (p *Pool) dial(ctx context.Context, t target) (*ssh.Client, error) {
 	var jump *ssh.Client
 	if t.proxyJump != "" {
@@ -51,62 +55,104 @@ func (p *Pool) dial(ctx context.Context, t target) (*ssh.Client, error) {
 	dctx, cancel := context.WithTimeout(ctx, p.opts.ConnectTimeout)
 	defer cancel()
 	var conn net.Conn
+	var via string
 	var err error
 	switch {
 	case jump != nil:
+		via = "jump host " + t.proxyJump
 		conn, err = jump.DialContext(dctx, "tcp", t.addr())
 	case t.proxyCommand != "":
-		conn, err = dialCommand(expandProxyCommand(t.proxyCommand, t))
+		line := expandProxyCommand(t.proxyCommand, t)
+		via = "ProxyCommand " + commandName(line)
+		conn, err = dialCommand(line)
 	default:
 		var d net.Dialer
 		conn, err = d.DialContext(dctx, "tcp", t.addr())
 	}
 	if err != nil {
-		return nil, p.connectError(dctx, ctx, t, err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, dialFailure(t, via, dctx.Err() != nil, p.opts.ConnectTimeout, err)
 	}
+	sniff := &sniffConn{Conn: conn}
 	// The SSH library has no handshake timeout of its own: closing the conn
 	// when the deadline passes covers a peer that accepts TCP and then stays
 	// silent (paused VM, wedged sshd, proxy that never connects).
 	stop := context.AfterFunc(dctx, func() { conn.Close() })
+	auth := p.keys.attempt(t.identityFiles, p.opts.IdentityFiles)
 	cfg := &ssh.ClientConfig{
 		User:              t.user,
-		Auth:              []ssh.AuthMethod{p.keys.authMethod(append(t.identityFiles, p.opts.IdentityFiles...))},
 		HostKeyCallback:   p.hostKeys.callback(t.name),
 		HostKeyAlgorithms: p.hostKeys.algorithms(knownHostsName(t)),
 		ClientVersion:     "SSH-2.0-mrsk",
 		Config:            ssh.Config{KeyExchanges: preferredKex, Ciphers: preferredCiphers},
 	}
-	c, chans, reqs, err := ssh.NewClientConn(conn, knownHostsName(t), cfg)
-	if !stop() {
+	auth.configure(cfg)
+	c, chans, reqs, err := ssh.NewClientConn(sniff, knownHostsName(t), cfg)
+	timedOut := !stop()
+	if err == nil && !timedOut {
+		return ssh.NewClient(c, chans, reqs), nil
+	}
+	conn.Close()
+	if err == nil {
 		// The deadline fired: whatever the handshake returned, the conn is gone.
-		if err == nil {
-			c.Close()
-		}
-		return nil, p.connectError(dctx, ctx, t, err)
+		c.Close()
 	}
-	if err != nil {
-		conn.Close()
-		var hk *HostKeyError
-		if errors.As(err, &hk) {
-			return nil, hk
-		}
-		return nil, fmt.Errorf("SSH handshake with %s as %s: %w", t.addr(), t.user, err)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	return ssh.NewClient(c, chans, reqs), nil
+	return nil, p.handshakeError(t, via, conn, sniff, auth, timedOut, err)
+}
+
+// handshakeError says why the SSH handshake with t failed, by the phase it
+// reached: a refused host key, authentication, or before either.
+func (p *Pool) handshakeError(t target, via string, conn net.Conn, sniff *sniffConn, auth *authAttempt, timedOut bool, err error) error {
+	var hk *HostKeyError
+	if errors.As(err, &hk) {
+		return hk
+	}
+	if errors.Is(err, errAuthExhausted) {
+		return auth.failure(t, p.opts.ConfigName, nil)
+	}
+	if auth.started {
+		if timedOut {
+			return &ConnectError{Addr: t.addr(), Via: via, Reason: Silent, Phase: "authentication",
+				Timeout: p.opts.ConnectTimeout, Err: os.ErrDeadlineExceeded}
+		}
+		// The server hung up instead of refusing, e.g. after MaxAuthTries.
+		return auth.failure(t, p.opts.ConfigName, handshakeCause(err))
+	}
+	var proxyExit error
+	if cc, ok := conn.(*cmdConn); ok {
+		proxyExit = cc.ended(time.Second)
+	}
+	if timedOut {
+		// Not context.DeadlineExceeded: callers read that as their own
+		// context ending.
+		err = os.ErrDeadlineExceeded
+	}
+	return handshakeFailure(t, via, timedOut, p.opts.ConnectTimeout, sniff.received(), proxyExit, handshakeCause(err))
+}
+
+// handshakeCause drops the library's "ssh: handshake failed:" wrapper,
+// which every handshake error carries and which says nothing.
+func handshakeCause(err error) error {
+	if inner := errors.Unwrap(err); inner != nil {
+		return inner
+	}
+	return err
+}
+
+// commandName is a command line's first word, to name a ProxyCommand
+// without showing its arguments (which may hold tokens).
+func commandName(line string) string {
+	if f := strings.Fields(line); len(f) > 0 {
+		return f[0]
+	}
+	return line
 }
 
 // knownHostsName is the name a host's key is filed under: the real address,
 // as OpenSSH does after resolving an alias.
 func knownHostsName(t target) string { return t.addr() }
-
-func (p *Pool) connectError(dctx, ctx context.Context, t target, err error) error {
-	switch {
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case errors.Is(dctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("connecting to %s: no SSH handshake within %s (host down, paused or filtered?)",
-			t.addr(), p.opts.ConnectTimeout.Round(time.Millisecond))
-	default:
-		return fmt.Errorf("connecting to %s: %w", t.addr(), err)
-	}
-}

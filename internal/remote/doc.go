@@ -25,11 +25,14 @@
 // Errors are package cmdline's: a non-zero exit is a *cmdline.ExitError
 // (MRSK's "docker exit status: 1\ndocker stdout: …\ndocker stderr: …", tails
 // only, naming the host); a host that cannot run the command is a
-// *cmdline.HostError wrapping the cause (a refused host key is a
-// *HostKeyError). Cancelling ctx (Ctrl-C) aborts every command and handshake
-// in flight and returns ctx's error. A host that could not be reached keeps
-// its error for the rest of the run (later steps fail at once instead of
-// waiting again); a connection that dies later is redialled on next use.
+// *cmdline.HostError wrapping the cause: a refused host key is a
+// *HostKeyError, a refused login an *AuthError (user, keys offered; Hint()
+// says what to fix), a host that was not reached or does not speak SSH a
+// *ConnectError with its Reason. Cancelling ctx (Ctrl-C) aborts every command
+// and handshake in flight and returns ctx's error. A host that could not be
+// reached keeps its error for the rest of the run (later steps fail at once
+// instead of waiting again); a connection that dies later is redialled on
+// next use.
 //
 // Behaviour: one connection per host per Pool, reused by every command; at
 // most Options.MaxHandshakes (default 30) handshakes at once so many hosts do

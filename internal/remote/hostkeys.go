@@ -40,20 +40,45 @@ func newHostKeys(path string, strict bool) (*hostKeys, error) {
 
 // HostKeyError reports a refused host key.
 type HostKeyError struct {
-	Host        string
+	Host        string // as configured
+	Addr        string // the address dialled, "host:port"
 	Fingerprint string
 	Path        string
 	Changed     bool // false: unknown host under strict checking
 }
 
+// Entry is the host's name in known_hosts: "host" for port 22, else
+// "[host]:port" (what ssh-keygen -R needs).
+func (e *HostKeyError) Entry() string { return knownhosts.Normalize(e.Addr) }
+
 func (e *HostKeyError) Error() string {
 	if e.Changed {
 		return fmt.Sprintf("host key for %s has CHANGED (server offered %s, which does not match %s); "+
 			"if the host was reinstalled, remove its old entry with: ssh-keygen -R %s -f %s",
-			e.Host, e.Fingerprint, e.Path, e.Host, e.Path)
+			e.who(), e.Fingerprint, e.Path, shellWord(e.Entry()), shellWord(e.Path))
 	}
 	return fmt.Sprintf("host %s is not in %s (server key %s) and strict host key checking is on; "+
-		"verify the key and add it, e.g. with: ssh-keyscan %s >> %s", e.Host, e.Path, e.Fingerprint, e.Host, e.Path)
+		"verify the key and add it, e.g. with: %s >> %s", e.who(), e.Path, e.Fingerprint, e.keyscan(), shellWord(e.Path))
+}
+
+// who names the host as configured, and its address when that differs (an
+// alias from ~/.ssh/config).
+func (e *HostKeyError) who() string {
+	if e.Addr == "" || e.Addr == e.Host || knownhosts.Normalize(e.Host) == e.Entry() {
+		return e.Host
+	}
+	return fmt.Sprintf("%s (%s)", e.Host, e.Addr)
+}
+
+func (e *HostKeyError) keyscan() string {
+	host, port, err := net.SplitHostPort(e.Addr)
+	if err != nil {
+		return "ssh-keyscan " + shellWord(e.Addr)
+	}
+	if port == "22" {
+		return "ssh-keyscan " + shellWord(host)
+	}
+	return fmt.Sprintf("ssh-keyscan -p %s %s", shellWord(port), shellWord(host))
 }
 
 // callback returns the HostKeyCallback for a connection to name (shown in
@@ -67,7 +92,7 @@ func (h *hostKeys) callback(name string) ssh.HostKeyCallback {
 			if string(k.Marshal()) == string(key.Marshal()) {
 				return nil
 			}
-			return &HostKeyError{Host: name, Fingerprint: ssh.FingerprintSHA256(key), Path: h.path, Changed: true}
+			return &HostKeyError{Host: name, Addr: hostname, Fingerprint: ssh.FingerprintSHA256(key), Path: h.path, Changed: true}
 		}
 		if h.check != nil {
 			err := h.check(hostname, remote, key)
@@ -76,13 +101,13 @@ func (h *hostKeys) callback(name string) ssh.HostKeyCallback {
 			case err == nil:
 				return nil
 			case errors.As(err, &ke) && len(ke.Want) > 0:
-				return &HostKeyError{Host: name, Fingerprint: ssh.FingerprintSHA256(key), Path: h.path, Changed: true}
+				return &HostKeyError{Host: name, Addr: hostname, Fingerprint: ssh.FingerprintSHA256(key), Path: h.path, Changed: true}
 			case !errors.As(err, &ke):
 				return fmt.Errorf("host key for %s: %w", name, err)
 			}
 		}
 		if h.strict {
-			return &HostKeyError{Host: name, Fingerprint: ssh.FingerprintSHA256(key), Path: h.path}
+			return &HostKeyError{Host: name, Addr: hostname, Fingerprint: ssh.FingerprintSHA256(key), Path: h.path}
 		}
 		if err := h.record(norm, key); err != nil {
 			return fmt.Errorf("recording the host key of %s in %s: %w", name, h.path, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,5 +107,76 @@ func TestBadKnownHostsFileIsAnError(t *testing.T) {
 	os.WriteFile(path, []byte("host ssh-ed25519 not-base64!!\n"), 0o600)
 	if _, err := newHostKeys(path, false); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// The hint for a changed key removes the entry it names: known_hosts files
+// a host on another port than 22 as "[host]:port", which must be quoted for
+// the shell. Run through the real ssh-keygen.
+func TestChangedKeyHintRemovesTheEntry(t *testing.T) {
+	keygen, err := exec.LookPath("ssh-keygen")
+	if err != nil {
+		t.Skip("SKIPPED LOUDLY: ssh-keygen not installed (apt-get install openssh-client)")
+	}
+	for _, c := range []struct{ addr, want string }{
+		{"127.0.0.5:2222", "ssh-keygen -R '[127.0.0.5]:2222' -f "},
+		{"127.0.0.6:22", "ssh-keygen -R 127.0.0.6 -f "},
+		{"[::1]:2200", "ssh-keygen -R '[::1]:2200' -f "},
+	} {
+		path := filepath.Join(t.TempDir(), "known hosts")
+		old, other := newKey(t), newKey(t)
+		hk, _ := newHostKeys(path, false)
+		if err := hk.callback(c.addr)(c.addr, anyAddr, old); err != nil {
+			t.Fatal(err)
+		}
+		hk.callback("keep")("10.9.9.9:22", anyAddr, other)
+		hk, _ = newHostKeys(path, false)
+		err := hk.callback(c.addr)(c.addr, anyAddr, newKey(t))
+		var hke *HostKeyError
+		if !errors.As(err, &hke) || !hke.Changed {
+			t.Fatalf("%s: got %v", c.addr, err)
+		}
+		if !strings.Contains(err.Error(), c.want+"'"+path+"'") {
+			t.Fatalf("%s: hint must be %q, got:\n%v", c.addr, c.want+"'"+path+"'", err)
+		}
+		_, hint, _ := strings.Cut(err.Error(), "remove its old entry with: ")
+		cmd := exec.Command("sh", "-c", strings.Replace(hint, "ssh-keygen", keygen, 1))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", hint, err, out)
+		}
+		hk, _ = newHostKeys(path, true)
+		if err := hk.callback(c.addr)(c.addr, anyAddr, newKey(t)); !errors.As(err, &hke) || hke.Changed {
+			t.Fatalf("%s: after the hint the host must be unknown, got %v", c.addr, err)
+		}
+		if err := hk.callback("keep")("10.9.9.9:22", anyAddr, other); err != nil {
+			t.Fatalf("the hint removed another host: %v", err)
+		}
+	}
+}
+
+func TestStrictHintScansTheRightPort(t *testing.T) {
+	hk, _ := newHostKeys(filepath.Join(t.TempDir(), "known_hosts"), true)
+	err := hk.callback("db")("10.0.0.2:2222", anyAddr, newKey(t))
+	if !strings.Contains(err.Error(), "ssh-keyscan -p 2222 10.0.0.2 >> ") {
+		t.Fatalf("got %v", err)
+	}
+	err = hk.callback("db")("10.0.0.2:22", anyAddr, newKey(t))
+	if !strings.Contains(err.Error(), "ssh-keyscan 10.0.0.2 >> ") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"10.0.0.1":          "10.0.0.1",
+		"[10.0.0.1]:2222":   "'[10.0.0.1]:2222'",
+		"/root/.ssh/id_rsa": "/root/.ssh/id_rsa",
+		"/tmp/a b":          "'/tmp/a b'",
+		"it's":              `'it'\''s'`,
+		"":                  "''",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -14,6 +14,9 @@ type Options struct {
 	// User is the login user. Empty means the ~/.ssh/config User for the host,
 	// else "root". The CLI passes deploy.yml's ssh.user when it is set.
 	User string
+	// ConfigName names the deploy config in hints about ssh.user (default
+	// "config/deploy.yml"); the CLI passes the file given with -c.
+	ConfigName string
 	// Proxy is a jump host: "host", "host:port" or "user@host[:port]" (user
 	// defaults to root, like MRSK). It wins over ProxyCommand.
 	Proxy string
@@ -52,6 +55,9 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	home, _ := os.UserHomeDir()
+	if o.ConfigName == "" {
+		o.ConfigName = "config/deploy.yml"
+	}
 	if o.ConfigPath == "" {
 		o.ConfigPath = filepath.Join(home, ".ssh", "config")
 	}

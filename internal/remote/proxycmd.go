@@ -18,6 +18,12 @@ type cmdConn struct {
 	r     io.ReadCloser
 	w     io.WriteCloser
 	close sync.Once // the SSH library and the pool may both close it
+
+	// exited is closed once the command is reaped; state is then its end.
+	// Reaping runs from the start (not in Close) so a command that ends on
+	// its own keeps its exit status even when Close kills the group after.
+	exited chan struct{}
+	state  *os.ProcessState
 }
 
 func dialCommand(line string) (net.Conn, error) {
@@ -36,7 +42,14 @@ func dialCommand(line string) (net.Conn, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	return &cmdConn{cmd: cmd, r: r, w: w}, nil
+	c := &cmdConn{cmd: cmd, r: r, w: w, exited: make(chan struct{})}
+	go func() {
+		// Process.Wait, not cmd.Wait: cmd.Wait would close the stdout pipe
+		// while the SSH library may still read what the proxy wrote last.
+		c.state, _ = cmd.Process.Wait()
+		close(c.exited)
+	}()
+	return c, nil
 }
 
 func (c *cmdConn) Read(b []byte) (int, error)  { return c.r.Read(b) }
@@ -45,10 +58,27 @@ func (c *cmdConn) Write(b []byte) (int, error) { return c.w.Write(b) }
 func (c *cmdConn) Close() error {
 	c.close.Do(func() {
 		c.w.Close()
+		// A leader that already exited is a zombie until reaped, and a
+		// signal does not change its status.
 		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
-		_ = c.cmd.Wait() // also closes the stdout pipe
+		<-c.exited
+		c.r.Close()
 	})
 	return nil
+}
+
+// ended reports how the command ended when it exited on its own (not killed
+// by a signal), waiting for it at most wait; nil otherwise.
+func (c *cmdConn) ended(wait time.Duration) error {
+	select {
+	case <-c.exited:
+	case <-time.After(wait):
+		return nil
+	}
+	if c.state == nil || !c.state.Exited() {
+		return nil
+	}
+	return &exec.ExitError{ProcessState: c.state}
 }
 
 func (c *cmdConn) LocalAddr() net.Addr                { return pipeAddr{} }

@@ -16,12 +16,24 @@ type target struct {
 	hostName      string // the address to dial
 	port          string
 	user          string
+	userFrom      userSource // where user came from, for authentication hints
+	jump          bool       // a jump host, not a server of the app
 	identityFiles []string
 	proxyJump     string // "" or "[user@]host[:port]"
 	proxyCommand  string // unexpanded
 }
 
 func (t target) addr() string { return net.JoinHostPort(t.hostName, t.port) }
+
+// userSource is which setting chose the login user.
+type userSource int
+
+const (
+	userDefault       userSource = iota // nothing set: root
+	userFromHost                        // "user@host" in the host string
+	userFromOption                      // Options.User (deploy.yml's ssh.user)
+	userFromSSHConfig                   // User in ~/.ssh/config
+)
 
 // sshConfig wraps the parsed user config; nil means no file.
 type sshConfig struct{ c *ssh_config.Config }
@@ -75,6 +87,9 @@ func splitUserHostPort(s string) (user, host, port string) {
 func resolve(host string, o Options, cfg sshConfig) target {
 	user, alias, port := splitUserHostPort(host)
 	t := target{name: host, hostName: alias, port: port, user: user}
+	if user != "" {
+		t.userFrom = userFromHost
+	}
 	if hn := cfg.get(alias, "HostName"); hn != "" {
 		t.hostName = strings.ReplaceAll(hn, "%h", alias)
 	}
@@ -84,14 +99,16 @@ func resolve(host string, o Options, cfg sshConfig) target {
 	if t.port == "" {
 		t.port = "22"
 	}
-	if t.user == "" {
-		t.user = o.User
+	if t.user == "" && o.User != "" {
+		t.user, t.userFrom = o.User, userFromOption
 	}
 	if t.user == "" {
-		t.user = cfg.get(alias, "User")
+		if t.user = cfg.get(alias, "User"); t.user != "" {
+			t.userFrom = userFromSSHConfig
+		}
 	}
 	if t.user == "" {
-		t.user = "root"
+		t.user, t.userFrom = "root", userDefault
 	}
 	home, _ := os.UserHomeDir()
 	for _, f := range cfg.getAll(alias, "IdentityFile") {
@@ -119,6 +136,7 @@ func resolve(host string, o Options, cfg sshConfig) target {
 func jumpTarget(spec string, cfg sshConfig) target {
 	t := resolve(spec, Options{}, cfg)
 	t.proxyJump, t.proxyCommand = "", ""
+	t.jump = true
 	return t
 }
 

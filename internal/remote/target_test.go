@@ -96,3 +96,27 @@ func TestMissingSSHConfigIsFine(t *testing.T) {
 		t.Fatalf("missing config must be empty, got %v", err)
 	}
 }
+
+// Where the login user came from decides the authentication hint.
+func TestResolveRecordsWhereTheUserCameFrom(t *testing.T) {
+	cfg := writeConfig(t, "Host aliased\n  User admin\n")
+	for _, c := range []struct {
+		host string
+		o    Options
+		want userSource
+		user string
+	}{
+		{"app@h", Options{User: "deploy"}, userFromHost, "app"},
+		{"aliased", Options{User: "deploy"}, userFromOption, "deploy"},
+		{"aliased", Options{}, userFromSSHConfig, "admin"},
+		{"h", Options{}, userDefault, "root"},
+	} {
+		got := resolve(c.host, c.o, cfg)
+		if got.userFrom != c.want || got.user != c.user || got.jump {
+			t.Errorf("%s %+v: got %+v", c.host, c.o, got)
+		}
+	}
+	if j := jumpTarget("bastion", cfg); !j.jump || j.userFrom != userDefault {
+		t.Errorf("jump target %+v", j)
+	}
+}
