@@ -1,0 +1,157 @@
+package commands
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
+
+// The fast switch of a drained role (docs/zero-downtime.md): one query
+// reads the role's containers, one batch starts the new one, and one
+// script on the host waits — on docker's events and Traefik's log, not by
+// polling over SSH — until the new container is healthy, then drains and
+// stops the old one.
+
+// Container is one container of a role as RoleState reports it.
+type Container struct {
+	Name    string
+	Version string // the name's suffix after <service>-<role>[-<dest>]-
+	State   string // docker's: created, running, restarting, exited, …
+	Created string // RFC 3339 with nanoseconds: sorts in time order
+	Cord    string // the cord directory on the host, "" without one
+	IPs     []string
+}
+
+// Running reports whether MRSK counts the container as running.
+func (c Container) Running() bool { return c.State == "running" || c.State == "restarting" }
+
+// roleStateFormat prints one line per container: name|state|created|cord|ips.
+const roleStateFormat = `'{{.Name}}|{{.State.Status}}|{{.Created}}|{{range .Mounts}}{{if eq .Destination "` + CordMount + `"}}{{.Source}}{{end}}{{end}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'`
+
+// RoleState lists every container of the role, in any state, with its
+// state, creation time, cord directory and addresses: all a switch needs
+// to know, in one query.
+func (a App) RoleState() Cmd {
+	args := append([]string{"ps", "--all", "--quiet"}, a.filterArgs(nil)...)
+	return query("app.role_state", pipe(docker(args...),
+		cmdline.New("xargs", "-r", "docker", "inspect", "--format", roleStateFormat)))
+}
+
+// ParseRoleState reads RoleState's output: the role's containers, newest
+// first. Lines of containers not named like the role's are left out.
+func (a App) ParseRoleState(out string) []Container {
+	prefix := a.ContainerName("-")
+	prefix = prefix[:len(prefix)-1] // "<service>-<role>[-<dest>]-"
+	var cs []Container
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.SplitN(strings.TrimSpace(line), "|", 5)
+		if len(f) != 5 {
+			continue
+		}
+		name := strings.TrimPrefix(f[0], "/")
+		if !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		cs = append(cs, Container{Name: name, Version: strings.TrimPrefix(name, prefix), State: f[1],
+			Created: f[2], Cord: f[3], IPs: strings.Fields(f[4])})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Created > cs[j].Created })
+	return cs
+}
+
+// HostTime prints the host's clock as a Unix time with nanoseconds, the
+// form docker's --since takes: events after it are the switch's.
+func HostTime() cmdline.Command { return cmdline.New("date", "+%s.%N") }
+
+// Batch joins commands into one line run in one exec, each in its own
+// braces so its own operators keep their meaning (`start || run`), and
+// stops at the first failure; ignore marks commands whose failure does
+// not stop the batch. At most one command may read stdin.
+func Batch(name string, cmds ...Cmd) Cmd {
+	out := Cmd{Name: name}
+	for _, c := range cmds {
+		if c.Empty() {
+			continue
+		}
+		if len(out.Command) > 0 {
+			out.Command = out.Command.Add("&&")
+		}
+		out.Command = append(out.Command.Add("{"), c.Command...).Add(";", "}")
+		out.Files = append(out.Files, c.Files...)
+		if c.Stdin != nil {
+			out.Stdin = c.Stdin
+		}
+	}
+	return out
+}
+
+// Tolerant is c whose failure is not a failure (MRSK's "ignore failure").
+func Tolerant(c Cmd) Cmd {
+	if !c.Empty() {
+		c.Command = append(c.Command.Add("||"), cmdline.New("true")...)
+	}
+	return c
+}
+
+// waitFor is a shell snippet that reads the lines stream prints, for at
+// most bound, until one matches a case pattern; it sets r to the pattern's
+// result ("timeout" when none came) and leaves nothing behind: the stream
+// runs through a FIFO so that it can be ended as soon as the answer is in.
+func waitFor(stream string, bound time.Duration, cases string) string {
+	return fmt.Sprintf(`w=$(mktemp -d) && mkfifo "$w/f" && { timeout %d %s > "$w/f" 2>&1 & } && r=timeout && `+
+		`while IFS= read -r l; do case "$l" in %s esac; done < "$w/f"; kill $! 2>/dev/null; rm -rf "$w"`,
+		int(bound.Seconds()+0.999), stream, cases)
+}
+
+// SwitchWait is the script that finishes a drained switch on the host,
+// with everything it waits for taken from docker's events and Traefik's
+// log:
+//
+//  1. until the new container reports healthy (or dies, or newBound
+//     passes: then it exits 3, the old container untouched);
+//  2. when there is an old container: its cord is cut, then until docker
+//     reports it unhealthy (at most unhealthyBound) and Traefik has logged
+//     a configuration without its addresses (at most traefikBound);
+//  3. the old container is stopped (stop, from App.Stop), whatever 2 saw.
+//
+// An old container without a cord (run by MRSK) is stopped after MRSK's
+// 2 s pause instead.
+//
+// It prints one line per stage (`new healthy|died|timeout`, `old
+// unhealthy|…`, `traefik switched|timeout`) for the flow's log.
+func SwitchWait(newName, since string, newBound time.Duration, old *Container, unhealthyBound, traefikBound time.Duration, stop Cmd) Cmd {
+	q := shell.Quote
+	events := func(name string) string {
+		return "docker events --since " + q(since) + " --filter container=" + q(name) +
+			" --filter event=health_status --filter event=die --format '{{.Status}}'"
+	}
+	script := waitFor(events(newName), newBound,
+		`"health_status: healthy") r=healthy; break;; die) r=died; break;;`) +
+		`; echo "new $r"; [ "$r" = healthy ] || exit 3`
+	switch {
+	case old != nil && old.Cord == "":
+		// run by MRSK or an older mrsk: nothing takes it out of Traefik's
+		// rotation, so MRSK's pause before the stop
+		script += `; echo "old without cord"; sleep 2; ` + stop.String()
+	case old != nil:
+		traefik := `*"Configuration received"*providerName=docker*) r=switched; break;;`
+		if len(old.IPs) > 0 {
+			var named []string
+			for _, ip := range old.IPs {
+				named = append(named, `*"//`+ip+`:"*`)
+			}
+			traefik = `*"Configuration received"*providerName=docker*) case "$l" in ` + strings.Join(named, "|") +
+				`) ;; *) r=switched; break;; esac;;`
+		}
+		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") +
+			"; " + waitFor(events(old.Name), unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
+			`; echo "old $r"; ` +
+			waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefik) +
+			`; echo "traefik $r"; ` + stop.String()
+	}
+	return named("app.switch_wait", cmdline.New("sh", "-c", q(script)))
+}
