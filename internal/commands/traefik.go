@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
 	"github.com/mrsk-go/mrsk/internal/shell"
 )
@@ -94,4 +95,25 @@ func (t Traefik) RemoveContainer() Cmd {
 func (t Traefik) RemoveImage() Cmd {
 	return named("traefik.remove_image",
 		docker("image", "prune", "--all", "--force", "--filter", traefikImageFilter))
+}
+
+// StartIfStopped starts an existing Traefik container that is not running
+// (a `docker start` of a running one succeeds too). After a `docker run`
+// that failed because the container exists, it is what makes boot "ensure
+// Traefik is running": without a container it fails, so a run that failed
+// for another reason fails the boot.
+func (t Traefik) StartIfStopped() Cmd {
+	return named("traefik.start_if_stopped", docker("container", "start", TraefikContainer))
+}
+
+// RemoveByName removes the Traefik container, running or not, by its name:
+// whatever image it was run from (a mirror, a custom build without the
+// official image's label). Nothing to remove is not a failure.
+func (t Traefik) RemoveByName() Cmd {
+	return named("traefik.remove_by_name", docker("container", "rm", "--force", TraefikContainer))
+}
+
+// Running succeeds only when the Traefik container is up.
+func (t Traefik) Running() Cmd {
+	return query("traefik.running", cmdline.New("[", `"$(docker container inspect --format '{{.State.Running}}' `+TraefikContainer+`)"`, "=", "true", "]"))
 }

@@ -7,27 +7,29 @@ import (
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
-// TraefikBoot starts Traefik on the Traefik hosts. An existing container
-// (running or stopped) makes `docker run` fail, which is ignored as MRSK
-// does: boot never restarts a stopped Traefik.
+// TraefikBoot makes sure Traefik runs on the Traefik hosts.
 func (s *Session) TraefikBoot(ctx context.Context) error {
 	return s.withLock(ctx, s.traefikBoot)
 }
 
+// traefikBoot runs Traefik where there is no Traefik container and starts
+// a stopped one: `docker run … || docker container start traefik`, with
+// the registry login, in one exec per host. A deliberate difference from
+// MRSK, which ignores the run's failure, so a stopped Traefik stayed
+// stopped (and every host answered nothing) while the command succeeded.
 func (s *Session) traefikBoot(ctx context.Context) error {
 	login, err := commands.NewRegistry(s.Cfg).Login()
 	if err != nil {
 		return err
 	}
-	run, err := commands.NewTraefik(s.Cfg).Run()
+	t := commands.NewTraefik(s.Cfg)
+	run, err := t.Run()
 	if err != nil {
 		return err
 	}
+	run.Command = cmdline.Combine("||", run.Command, t.StartIfStopped().Command)
 	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
-		if err := s.run(ctx, host, login); err != nil {
-			return err
-		}
-		return cmdline.IgnoreExit(s.run(ctx, host, run))
+		return s.run(ctx, host, commands.Batch("traefik.boot", login, run))
 	})
 }
 
@@ -54,13 +56,33 @@ func (s *Session) traefikRemoveImage(ctx context.Context) error {
 }
 
 // TraefikReboot replaces the Traefik container (picking up a changed
-// image, args, labels, options or env): stop, remove, boot.
+// image, args, labels, options or env), one boot.limit group of hosts at a
+// time so the fleet never goes dark at once. On each host: stop and remove
+// the container by its name (whatever image it came from), run the new
+// one, and check it runs; a host where it does not fails the command,
+// naming the host. MRSK removed only containers carrying the official
+// image's label and ignored the run's failure.
 func (s *Session) TraefikReboot(ctx context.Context) error {
-	return s.withLock(ctx, s.steps(
-		Step{Name: "Stop Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikStop},
-		Step{Name: "Remove the Traefik container", Where: "traefik hosts", Quiet: true, Run: s.traefikRemoveContainer},
-		Step{Name: "Boot Traefik", Where: "traefik hosts", Quiet: true, Run: s.traefikBoot},
-	))
+	return s.withLock(ctx, s.steps(Step{Name: "Reboot Traefik", Where: "traefik hosts, in boot groups", Run: s.traefikReboot}))
+}
+
+func (s *Session) traefikReboot(ctx context.Context) error {
+	login, err := commands.NewRegistry(s.Cfg).Login()
+	if err != nil {
+		return err
+	}
+	t := commands.NewTraefik(s.Cfg)
+	run, err := t.Run()
+	if err != nil {
+		return err
+	}
+	boot := s.Cfg.Boot()
+	return s.inGroups(ctx, s.Sel.TraefikHosts(), boot.GroupSize, boot.Wait, func(ctx context.Context, host string) error {
+		return s.run(ctx, host, commands.Batch("traefik.reboot",
+			s.auditor().Record("Stopped traefik"), commands.Tolerant(t.Stop()),
+			s.auditor().Record("Removed traefik container"), commands.Tolerant(t.RemoveByName()),
+			login, run, t.Running()))
+	})
 }
 
 // TraefikStart starts the stopped Traefik container.
