@@ -27,8 +27,12 @@ func CordDir(containerName, hex string) string {
 }
 
 // CordHealthCmd wraps a health command so it fails once the cord is gone.
+// The app's own check is tried up to three times within one docker check
+// (docker then needs only one failed check: --health-retries 1), so a cut
+// cord shows within one health interval while one slow or failed /up
+// still does not flip a healthy container.
 func CordHealthCmd(inner string) string {
-	return "(cat " + CordMount + "/cord > /dev/null && " + inner + ") || exit 1"
+	return "(cat " + CordMount + "/cord > /dev/null && ((" + inner + ") || (sleep 0.2; " + inner + ") || (sleep 0.5; " + inner + "))) || exit 1"
 }
 
 // Drains reports whether the role's containers are run with a cord: roles
@@ -58,6 +62,7 @@ func (a App) healthArgs() cmdline.Command {
 	return shell.Optionize([]shell.Pair{
 		{Key: "health-cmd", Value: CordHealthCmd(r.HealthCmd())},
 		{Key: "health-interval", Value: r.HealthInterval()},
+		{Key: "health-retries", Value: "1"},
 	}, "")
 }
 

@@ -7,7 +7,7 @@ import (
 
 const cordRun = `docker run --detach --restart unless-stopped --name app-web-999 --hostname h-0123456789ab ` +
 	`-e MRSK_CONTAINER_NAME="app-web-999" --env-file .mrsk/env/roles/app-web.env -e DB_HOST="1.1.1.5" ` +
-	`--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && curl -f http://localhost:3000/up || exit 1) || exit 1" --health-interval "1s" ` +
+	`--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && ((curl -f http://localhost:3000/up || exit 1) || (sleep 0.2; curl -f http://localhost:3000/up || exit 1) || (sleep 0.5; curl -f http://localhost:3000/up || exit 1))) || exit 1" --health-interval "1s" --health-retries "1" ` +
 	`--log-opt max-size="10m" --volume $PWD/.mrsk/cords/app-web-999-0123456789ab:/tmp/mrsk-cord --label service="app" --label role="web"`
 
 func TestRunWithCordMountsItAndRequiresItInTheHealthCheck(t *testing.T) {
@@ -48,7 +48,7 @@ func TestCordOnlyForTraefikRolesWithHealthCheck(t *testing.T) {
 func TestCordCustomHealthCmdAndInterval(t *testing.T) {
 	cfg := loadConfig(t, baseConfig+"healthcheck:\n  cmd: /bin/check\n  interval: 5s\n", map[string]string{"RAILS_MASTER_KEY": "k"})
 	c, _ := NewApp(cfg, "web").WithCord(".mrsk/cords/x").Run("")
-	want := `--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && /bin/check) || exit 1" --health-interval "5s"`
+	want := `--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && ((/bin/check) || (sleep 0.2; /bin/check) || (sleep 0.5; /bin/check))) || exit 1" --health-interval "5s" --health-retries "1"`
 	if !strings.Contains(c.Command.String(), want) {
 		t.Errorf("run %s lacks %s", c.Command, want)
 	}

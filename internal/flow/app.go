@@ -114,11 +114,10 @@ func (s *Session) staleContainers(ctx context.Context, stop bool) error {
 	var text hostOutput
 	err := s.perRole(ctx, func(ctx context.Context, host string, role *config.Role) error {
 		app := commands.NewApp(s.Cfg, role.Name)
-		out, err := s.capture(ctx, host, app.ListVersions(nil, nil))
+		versions, err := s.runningVersions(ctx, host, app, stop)
 		if err != nil {
 			return err
 		}
-		versions := strings.Fields(out)
 		if len(versions) < 2 {
 			return nil
 		}
@@ -136,6 +135,29 @@ func (s *Session) staleContainers(ctx context.Context, stop bool) error {
 	})
 	text.printJoined(s.Out, "App", hosts)
 	return err
+}
+
+// runningVersions are the versions of the role's running containers on
+// host, newest first. For a drained role the role's whole state is read
+// (and kept for the boot that follows in a deploy); otherwise MRSK's list.
+func (s *Session) runningVersions(ctx context.Context, host string, app commands.App, stop bool) ([]string, error) {
+	if !s.drains(app) || stop {
+		out, err := s.capture(ctx, host, app.ListVersions(nil, nil))
+		return strings.Fields(out), err
+	}
+	out, err := s.capture(ctx, host, app.RoleState())
+	if err != nil {
+		return nil, err
+	}
+	state := app.ParseRoleState(out)
+	s.keepRoleState(host, app.Role(), state)
+	var versions []string
+	for _, c := range state {
+		if c.Running() {
+			versions = append(versions, c.Version)
+		}
+	}
+	return versions, nil
 }
 
 // AppLogs prints (or with Follow, streams) the logs of the newest running

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -74,11 +75,78 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 
 // bootRole replaces the role's container on host with version: a running
 // container of the same version is renamed aside first, the new one is
-// started (or created) and awaited until healthy, and only then the
-// previously newest running container is stopped (stopOld, drain.go).
+// started (or created), and once it is healthy the previously newest
+// running container is stopped — drained first where the role drains
+// (switchOver, drain.go).
 func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string) error {
 	app := commands.NewApp(s.Cfg, role.Name).AtVersion(version)
+	if !s.drains(app) {
+		return s.bootRoleMRSK(ctx, host, app, version)
+	}
 	tag := roleTag(role.Name)
+	state, err := s.roleState(ctx, host, app)
+	if err != nil {
+		return err
+	}
+	name := app.ContainerName("")
+	var batch []commands.Cmd
+	var existing *commands.Container // a container of exactly this name
+	for i := range state {
+		if state[i].Name == name {
+			existing = &state[i]
+		}
+	}
+	if existing != nil && existing.Running() {
+		tmp := commands.ReplacedVersion(version, s.RandHex(16))
+		s.Out.Info("Renaming container %s to %s as already deployed on %s", version, tmp, host)
+		batch = append(batch, s.auditor().Record(fmt.Sprintf("Renaming container %s to %s", version, tmp), tag),
+			app.RenameContainer(version, tmp))
+		existing.Name, existing.Version = app.ContainerName(tmp), tmp
+		existing = nil // the start below runs a new container
+	}
+	var old *commands.Container // MRSK's "current running version": the newest running
+	for i := range state {
+		if state[i].Running() && state[i].Name != name {
+			old = &state[i]
+			break
+		}
+	}
+	if old != nil {
+		s.bootProgress().setOld(host, old.Version)
+	}
+	batch = append(batch, s.auditor().Record("Booted app version "+version, tag))
+	hex := s.RandHex(12)
+	switch {
+	case existing == nil:
+		// a new container gets a fresh cord, named to be unique
+		dir := commands.CordDir(name, hex)
+		batch = append(batch, commands.MakeCord(dir))
+		app = app.WithCord(dir)
+	case existing.Cord != "":
+		// an existing container starts as it was created: its own cord
+		// is made again, or it would never turn healthy
+		batch = append(batch, commands.MakeCord(existing.Cord))
+	}
+	startOrRun, err := app.StartOrRun(commands.ContainerHostname(host, hex))
+	if err != nil {
+		return err
+	}
+	// the host's clock before the start: the switch waits for the events
+	// after it
+	batch = append(batch, commands.Cmd{Command: commands.HostTime()}, startOrRun)
+	out, err := s.capture(ctx, host, commands.Batch("app.start", batch...))
+	if err != nil {
+		return err
+	}
+	since, _, _ := strings.Cut(out, "\n")
+	return s.switchOver(ctx, host, app, version, strings.TrimSpace(since), old)
+}
+
+// bootRoleMRSK is MRSK 0.13's boot of one role, kept for roles that do not
+// drain (no Traefik or no health check) and for the MRSK-compatible mode:
+// start or run, poll the health with MRSK's pauses, stop the old one.
+func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.App, version string) error {
+	tag := roleTag(app.Role())
 	running, err := s.capture(ctx, host, app.ContainerIDFor(app.ContainerName(""), true))
 	if err != nil && !cmdline.IsExit(err) {
 		return err
@@ -104,33 +172,48 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 		old = ""
 	}
 	s.bootProgress().setOld(host, old)
-	hex := s.RandHex(12)
-	hostname := commands.ContainerHostname(host, hex)
-	drain := s.drains(app)
-	wait := healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}
-	if drain {
-		// The new container only gets traffic once healthy (Traefik skips
-		// unhealthy ones), so no fixed pause follows "healthy"; draining
-		// the old one observes Traefik's switch instead.
-		if app, err = s.prepareCord(ctx, host, app, hex); err != nil {
-			return err
-		}
-		wait = healthWait{runningDelay: s.Cfg.ReadinessDelay(), watch: true}
-	}
-	startOrRun, err := app.StartOrRun(hostname)
+	startOrRun, err := app.StartOrRun(commands.ContainerHostname(host, s.RandHex(12)))
 	if err != nil {
 		return err
 	}
 	if err := s.run(ctx, host, startOrRun); err != nil {
 		return err
 	}
-	status, err := s.awaitHealth(ctx, host, app.Status(version), wait)
-	if err != nil {
+	if _, err := s.awaitHealth(ctx, host, app.Status(version),
+		healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}); err != nil {
 		return err
 	}
 	s.bootProgress().markServing(host)
 	if old == "" {
 		return nil
 	}
-	return s.stopOld(ctx, host, app, old, drain && status == "healthy", drain)
+	return s.stopOld(ctx, host, app, old)
+}
+
+// roleState is what RoleState reports for the role on host: the one read
+// by the stale-container check of this run, else a fresh one.
+func (s *Session) roleState(ctx context.Context, host string, app commands.App) ([]commands.Container, error) {
+	key := host + "|" + app.Role()
+	s.mu.Lock()
+	st, ok := s.states[key]
+	delete(s.states, key) // a boot changes it: read once
+	s.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	out, err := s.capture(ctx, host, app.RoleState())
+	if err != nil {
+		return nil, err
+	}
+	return app.ParseRoleState(out), nil
+}
+
+// keepRoleState remembers a role's state for the boot that follows.
+func (s *Session) keepRoleState(host, role string, st []commands.Container) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.states == nil {
+		s.states = map[string][]commands.Container{}
+	}
+	s.states[host+"|"+role] = st
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -18,22 +17,16 @@ import (
 // fixed delay; drained boots observe Traefik instead, drain.go).
 const traefikDelay = 2
 
-// watchPoll is how often a watching health poll re-reads the status while
-// it waits for the next attempt.
-const watchPoll = 250 * time.Millisecond
-
 // healthWait is what a health poll does around its attempts.
 type healthWait struct {
-	healthyDelay int  // seconds slept after "healthy"
-	runningDelay int  // seconds slept after "running" (no health check)
-	watch        bool // re-read the status every watchPoll while waiting
+	healthyDelay int // seconds slept after "healthy"
+	runningDelay int // seconds slept after "running" (no health check)
 }
 
-// awaitHealth is the poll of flows.md §7 and returns the final status.
-// Attempts, their log lines and the total wait are MRSK's; with w.watch
-// the wait between attempts also re-reads the status, so a container that
-// turns healthy is noticed within watchPoll instead of at the next attempt.
-// A failing status command is returned at once, not retried.
+// awaitHealth is the poll of flows.md §7 and returns the final status:
+// attempts, their log lines and the total wait are MRSK's. A failing
+// status command is returned at once, not retried. (Drained roles wait on
+// docker's events instead: switchOver.)
 func (s *Session) awaitHealth(ctx context.Context, host string, status commands.Cmd, w healthWait) (string, error) {
 	if s.DryRun {
 		s.planned(host, "(wait until healthy: "+status.Redact()+")")
@@ -61,31 +54,10 @@ func (s *Session) awaitHealth(ctx context.Context, host string, status commands.
 			return "", &HealthError{Status: out}
 		}
 		s.Out.Info("container not ready (%s), retrying in %ds (attempt %d/%d)...", out, attempt, attempt, max)
-		if err := s.waitAttempt(ctx, host, status, attempt, w.watch); err != nil {
+		if err := s.sleepSeconds(ctx, attempt, "sleep"); err != nil {
 			return "", err
 		}
 	}
-}
-
-// waitAttempt waits the seconds before the next attempt; watching, it
-// returns early once the status is healthy or running.
-func (s *Session) waitAttempt(ctx context.Context, host string, status commands.Cmd, seconds int, watch bool) error {
-	if !watch {
-		return s.sleepSeconds(ctx, seconds, "sleep")
-	}
-	for i := 0; i < int(time.Duration(seconds)*time.Second/watchPoll); i++ {
-		if err := s.Sleep(ctx, watchPoll, "poll"); err != nil {
-			return err
-		}
-		out, err := s.capture(ctx, host, status)
-		if err != nil {
-			return err
-		}
-		if out == "healthy" || out == "running" {
-			return nil
-		}
-	}
-	return nil
 }
 
 // HealthcheckPerform runs the new version once on the primary host with

@@ -95,6 +95,8 @@ type Session struct {
 	lockHeld bool          // this process holds the deploy lock
 	holdLock bool          // keep the lock if the current body fails (app boot)
 	progress *bootProgress // the app boot in progress, for failure reports
+	// states are role states read by this run's stale check, for its boot
+	states map[string][]commands.Container
 }
 
 // NewSession prepares a session over a loaded config and its selection.
