@@ -3,6 +3,7 @@ package flow
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,11 +68,11 @@ func (s *Session) exec(ctx context.Context, host string, c commands.Cmd, quiet b
 		opts = append(opts, remote.Stdin(bytes.NewReader(c.Stdin)))
 	}
 	res, err := s.Remote.Run(ctx, host, c.Command, opts...)
+	if s.DryRun {
+		s.planned(host, c.Redact()+queryRan(err))
+	}
 	if err != nil {
 		return "", err
-	}
-	if s.DryRun {
-		s.planned(host, c.Redact()+"   (query: ran)")
 	}
 	return res.Output(), nil
 }
@@ -82,7 +83,21 @@ func (s *Session) local(ctx context.Context, c commands.Cmd, stream bool) (strin
 		s.planned("local", c.Redact())
 		return "", nil
 	}
-	return s.Local.Run(ctx, c, stream)
+	out, err := s.Local.Run(ctx, c, stream)
+	if s.DryRun {
+		s.planned("local", c.Redact()+queryRan(err))
+	}
+	return out, err
+}
+
+// queryRan marks a query a dry run ran, with its failure (which decides
+// as much as its output: a missing builder, a container not there yet).
+func queryRan(err error) string {
+	var ee *cmdline.ExitError
+	if errors.As(err, &ee) {
+		return fmt.Sprintf("   (query: ran, exit %d)", ee.Status)
+	}
+	return "   (query: ran)"
 }
 
 // audit appends line (with details) to the host's audit log.

@@ -11,10 +11,10 @@ import (
 
 // A boot that fails on the second of three hosts (hosts run in order in
 // tests) reports the first as switched, the second as failed and the third
-// as not reached, with both ways to converge; the message itself stays the
-// failing host's.
+// as not reached, with both ways to converge; the message names the boot's
+// version, then the failing host's error.
 func TestBootFailureReportsHostStates(t *testing.T) {
-	p := newProject(t, "", nil)
+	p := newProject(t)
 	script := withScript(func(host, cmd string) reply {
 		switch {
 		case strings.Contains(cmd, "--latest --format"):
@@ -26,14 +26,15 @@ func TestBootFailureReportsHostStates(t *testing.T) {
 		}
 		return pass
 	})
-	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
+	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
+	checkGolden(t, "app-boot-fails-on-second-host", "mrsk app boot --version abc123\nthe new container on 1.1.1.2 reports unhealthy forever", rec, out, err)
 	var be *BootError
 	if !errors.As(err, &be) {
 		t.Fatalf("got %v (%T), want a *BootError", err, err)
 	}
-	if !strings.HasPrefix(err.Error(), "Exception while executing on host 1.1.1.2: container not ready (unhealthy)") {
-		t.Errorf("message %q must stay the failing host's", err)
+	if want := "Boot app version abc123: Exception while executing on host 1.1.1.2: container not ready (unhealthy)"; err.Error() != want {
+		t.Errorf("message:\n got %s\nwant %s", err, want)
 	}
 	hint := be.Hint()
 	for _, want := range []string{
@@ -45,6 +46,14 @@ func TestBootFailureReportsHostStates(t *testing.T) {
 	} {
 		if !strings.Contains(hint, want) {
 			t.Errorf("hint lacks %q:\n%s", want, hint)
+		}
+	}
+	if !s.LockHeld() {
+		t.Error("the lock must be kept after a failed boot")
+	}
+	for _, l := range rec.lines {
+		if strings.HasPrefix(l, "1.1.1.3 ") && !strings.Contains(l, "Tagging") && !strings.Contains(l, "docker tag") {
+			t.Errorf("1.1.1.3 must not be booted after 1.1.1.2 failed: %s", l)
 		}
 	}
 }
@@ -80,7 +89,7 @@ func TestInStep(t *testing.T) {
 }
 
 func TestRegistryReach(t *testing.T) {
-	p := newProject(t, "", nil)
+	p := newProject(t)
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}})
 	down := &cmdline.ExitError{Command: "docker login", Status: 1,
 		Stderr: `Error response from daemon: Get "http://localhost:5555/v2/": dial tcp 127.0.0.1:5555: connect: connection refused`}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +20,13 @@ import (
 	"github.com/mrsk-go/mrsk/internal/remote"
 )
 
+// The fake world every flow test runs in: a recorder standing in for both
+// executors (nothing runs; every command is recorded and answered from a
+// script), a fixed clock, fixed random hex, and the project of
+// testdata/config.
+
+var ctx = context.Background()
+
 // reply is a scripted answer to one command.
 type reply struct {
 	out    string
@@ -27,14 +37,31 @@ type reply struct {
 // script answers a command run on host ("local" for local commands).
 type script func(host, cmd string) reply
 
-// recorder is an Executor that runs nothing: it records every command as
-// "<host> <line>" and answers from a script, like the fake SSH backend the
-// reference traces were recorded with.
+// The secret values of the test project. They are distinctive, so a test
+// can tell that none of them appears on a command line or in any output
+// (checkGolden does, for every trace).
+const (
+	masterKey        = "master-key-5e1a93"
+	registryPassword = "registry-pw-4c9e" // testdata/config/deploy.yml
+)
+
+// secretNames names each secret value where traces show it masked.
+var secretNames = map[string]string{masterKey: "RAILS_MASTER_KEY", registryPassword: "registry password"}
+
+// recorder runs nothing: it records every command as "<host> <line>"
+// ("local" for this machine, "-" for a sleep) and answers from its script.
+// Commands are recorded as sent (not redacted), so the traces prove that
+// secrets travel only through files and stdin.
 type recorder struct {
 	mu                sync.Mutex
 	lines             []string
 	script            script
 	interactiveStatus int
+	// dryRun makes every command that could change something a
+	// violation: remote commands must be read-only (readOnly), local ones
+	// marked Query, and no hook or interactive session may start.
+	dryRun     bool
+	violations []string
 }
 
 func (r *recorder) record(host, line string) {
@@ -43,12 +70,17 @@ func (r *recorder) record(host, line string) {
 	r.lines = append(r.lines, fmt.Sprintf("%-9s %s", host, line))
 }
 
-func (r *recorder) answer(host string, cmd cmdline.Command) (string, error) {
-	line := cmd.String()
-	r.record(host, line)
+func (r *recorder) violate(host, line string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.violations = append(r.violations, host+" "+line)
+}
+
+func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (string, error) {
+	r.record(host, shown)
 	rep := reply{}
 	if r.script != nil {
-		rep = r.script(host, line)
+		rep = r.script(host, cmd.String())
 	}
 	if rep.status != 0 {
 		h := host
@@ -61,55 +93,147 @@ func (r *recorder) answer(host string, cmd cmdline.Command) (string, error) {
 	return strings.TrimSpace(rep.out), nil
 }
 
-// Run is the Remote side. Stdin is recorded as a marker, never its
-// content: it is secret (a password, an uploaded env file).
+// masked shows secret content (an uploaded file, stdin) with each secret
+// value replaced by its name: the trace says what travels, not its value.
+func masked(content []byte) string {
+	s := string(content)
+	for value, name := range secretNames {
+		s = strings.ReplaceAll(s, value, "<secret "+name+">")
+	}
+	return strconv.Quote(s)
+}
+
+// Run is the Remote side. An upload (commands.WriteFile with its content
+// on stdin) is recorded as UPLOAD with its path, mode and masked content.
 func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, opts ...remote.RunOption) (*remote.Result, error) {
 	rc := remote.Config(opts...)
+	shown := cmd.String()
 	if rc.Stdin != nil {
 		b, _ := io.ReadAll(rc.Stdin)
 		if w := cmd.Words(); len(w) == 10 && strings.Join(w[:4], " ") == "umask 077 && cat" {
-			// commands.WriteFile: an upload
-			r.record(host, fmt.Sprintf("UPLOAD %s (%s, %d bytes)", strings.Trim(w[5], "'"), strings.TrimPrefix(w[8], "0"), len(b)))
+			if r.dryRun {
+				r.violate(host, "upload of "+w[5])
+			}
+			r.record(host, fmt.Sprintf("UPLOAD %s (%s) %s", strings.Trim(w[5], "'"), strings.TrimPrefix(w[8], "0"), masked(b)))
 			return &remote.Result{Host: host}, nil
 		}
-		cmd = append(cmdline.Command{}, cmd...).Add("<stdin>")
+		shown += " <stdin " + masked(b) + ">"
 	}
-	out, err := r.answer(host, cmd)
+	if r.dryRun && !readOnly(cmd.String()) {
+		r.violate(host, cmd.String())
+	}
+	out, err := r.answer(host, cmd, shown)
 	return &remote.Result{Host: host, Stdout: out}, err
 }
 
-// Interactive records the command run with the terminal attached.
+// Interactive records the command run on host with the terminal attached.
 func (r *recorder) Interactive(_ context.Context, host string, cmd cmdline.Command, _ io.Reader, _, _ io.Writer) (int, error) {
-	// in the notation of upstream's traces, where MRSK replaces itself
-	// with the ssh client
-	r.record("local", fmt.Sprintf("EXEC(replace process) ssh -t root@%s '%s'", host, cmd.String()))
+	if r.dryRun {
+		r.violate(host, "interactive "+cmd.String())
+	}
+	r.record(host, "INTERACTIVE "+cmd.String())
 	return r.interactiveStatus, nil
 }
 
 // localRecorder is the Local side of the same recorder.
 type localRecorder struct{ *recorder }
 
-// Run records the command with `<stdin>` and `<env NAME…>` markers, so
+// Run records the command with `<stdin …>` and `<env NAME>` markers, so
 // traces show where secrets travel without their values.
 func (l localRecorder) Run(_ context.Context, c commands.Cmd, _ bool) (string, error) {
-	cmd := append(cmdline.Command{}, c.Command...)
+	if l.dryRun && !c.Query {
+		l.violate("local", c.String())
+	}
+	shown := c.String()
 	if c.Stdin != nil {
-		cmd = cmd.Add("<stdin>")
+		shown += " <stdin " + masked(c.Stdin) + ">"
 	}
 	for _, kv := range c.Env {
 		name, _, _ := strings.Cut(kv, "=")
-		cmd = cmd.Add("<env " + name + ">")
+		shown += " <env " + name + ">"
 	}
-	return l.answer("local", cmd)
+	return l.answer("local", c.Command, shown)
 }
 
+// Hook records the hook's shell line; the script's non-zero status fails it.
 func (l localRecorder) Hook(_ context.Context, run commands.HookRun) error {
+	if l.dryRun {
+		l.violate("local", "hook "+run.Path)
+	}
 	l.record("local", run.ShellLine())
 	if l.script != nil && l.script("local", run.ShellLine()).status != 0 {
 		return fmt.Errorf("exit status 1")
 	}
 	return nil
 }
+
+// readOnly reports whether a remote command line only reads the host's
+// state: every command of its pipelines and lists is a reading program,
+// and it redirects nothing into a file. It is deliberately independent of
+// the builders' Query marks, which the dry-run tests check with it.
+func readOnly(line string) bool {
+	line = strings.NewReplacer(" 2>&1", "", " > /dev/null", "").Replace(line)
+	parts, ok := shellCommands(line)
+	if !ok {
+		return false
+	}
+	for _, part := range parts {
+		part = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(part), "xargs "))
+		if part != rootCheck && (strings.Contains(part, "$(") || strings.Contains(part, "`")) {
+			return false
+		}
+		if !slices.ContainsFunc(readingPrograms, func(p string) bool { return part == p || strings.HasPrefix(part, p+" ") }) {
+			return false
+		}
+	}
+	return true
+}
+
+// shellCommands splits a command line at its unquoted |, ||, && and ;
+// into simple commands; ok is false when it holds an unquoted redirection
+// or background &.
+func shellCommands(line string) (parts []string, ok bool) {
+	var quote rune
+	start := 0
+	for i := 0; i < len(line); i++ {
+		c := rune(line[i])
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' {
+				i++
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '\\':
+			i++
+		case c == '>' || c == '<':
+			return nil, false
+		case c == '|' || c == ';' || c == '&':
+			if c == '&' && (i+1 >= len(line) || line[i+1] != '&') {
+				return nil, false
+			}
+			parts = append(parts, line[start:i])
+			if i+1 < len(line) && line[i+1] == byte(c) {
+				i++
+			}
+			start = i + 1
+		}
+	}
+	return append(parts, line[start:]), quote == 0
+}
+
+// readingPrograms are the commands (with their subcommand) that only read.
+var readingPrograms = []string{
+	"docker ps", "docker container ls", "docker inspect", "docker logs", "docker image ls",
+	"docker -v", "docker --version", "docker version", "docker buildx version", "docker buildx inspect",
+	"docker buildx ls", "docker context ls",
+	"test -d", "stat", "cat", "base64 -d", "grep", "cut", "tail", "head", rootCheck,
+}
+
+// rootCheck is the query whether the SSH user is root.
+const rootCheck = `[ "${EUID:-$(id -u)}" -eq 0 ]`
 
 // fakeGit answers version derivation with a fixed commit.
 type fakeGit struct{}
@@ -120,7 +244,8 @@ func (fakeGit) Status(string) (config.GitStatus, error) {
 	return config.GitStatus{Head: testSHA}, nil
 }
 
-// testOut collects what a flow prints.
+// testOut collects what a flow prints, as the CLI's printer shows it at
+// the default level (Debug lines are -v only).
 type testOut struct {
 	mu  sync.Mutex
 	out strings.Builder
@@ -151,27 +276,47 @@ var fixedNow = time.Date(2023, 4, 14, 17, 7, 31, 0, time.UTC)
 
 const testPerformer = "tester"
 
-// project is a temporary project directory holding the trace config.
+// Config variants: fragments of testdata/config appended to deploy.yml.
+const (
+	bootGroups    = "boot-groups"
+	builderNative = "builder-native"
+)
+
+// project is a temporary project directory holding testdata/config's
+// deploy.yml (plus variant fragments) and the staging destination file.
 type project struct {
 	dir string
 }
 
-func newProject(t *testing.T, extraYAML string, files map[string]string) *project {
+func newProject(t *testing.T, variants ...string) *project {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.MkdirAll(dir+"/config", 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, "config"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	yaml := traceSpec(t).config + extraYAML
-	if err := os.WriteFile(dir+"/config/deploy.yml", []byte(yaml), 0o644); err != nil {
-		t.Fatal(err)
+	yaml := readTestdata(t, "config/deploy.yml")
+	for _, v := range variants {
+		yaml += readTestdata(t, "config/"+v+".yml")
+	}
+	files := map[string]string{
+		"config/deploy.yml":         yaml,
+		"config/deploy.staging.yml": readTestdata(t, "config/deploy.staging.yml"),
 	}
 	for name, text := range files {
-		if err := os.WriteFile(dir+"/"+name, []byte(text), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return &project{dir: dir}
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // run describes one invocation under test.
@@ -182,19 +327,22 @@ type run struct {
 	opts        Options
 	script      script
 	noHooks     bool // hook files absent
+	parallel    bool // the real runner: hosts at once (Deps.Sequential false)
 }
 
 // session loads the project config and returns a session over a recorder.
+// Hosts run one after the other (Deps.Sequential) unless r.parallel, so
+// the recorded order is exact.
 func (p *project) session(t *testing.T, r run) (*Session, *recorder, *testOut) {
 	t.Helper()
 	cfg, err := config.Load(config.LoadOptions{
 		Dir: p.dir, Version: r.version, Destination: r.destination,
-		Env: map[string]string{"RAILS_MASTER_KEY": "mk"}, Git: fakeGit{},
+		Env: map[string]string{"RAILS_MASTER_KEY": masterKey}, Git: fakeGit{},
 	})
 	if err != nil {
 		t.Fatalf("load config: %v", err)
 	}
-	rec := &recorder{script: r.script}
+	rec := &recorder{script: r.script, dryRun: r.opts.DryRun}
 	out := &testOut{}
 	deps := Deps{
 		Remote: rec,
@@ -202,14 +350,17 @@ func (p *project) session(t *testing.T, r run) (*Session, *recorder, *testOut) {
 		Out:    out,
 		Now:    func() time.Time { return fixedNow },
 		Sleep: func(_ context.Context, d time.Duration, reason string) error {
-			rec.record("-", fmt.Sprintf("(%s %ds)", reason, int(d.Seconds())))
+			if rec.dryRun {
+				rec.violate("-", "slept ("+reason+")")
+			}
+			rec.record("-", fmt.Sprintf("(%s %gs)", reason, d.Seconds()))
 			return nil
 		},
 		RandHex:    func(n int) string { return strings.Repeat("f", n) },
 		Performer:  testPerformer,
 		GitUser:    "Tester",
 		FileExists: func(path string) bool { return !(r.noHooks && strings.Contains(path, "hooks")) },
-		Sequential: true,
+		Sequential: !r.parallel,
 	}
 	sel, err := cfg.Select(r.sel)
 	if err != nil {
@@ -218,31 +369,9 @@ func (p *project) session(t *testing.T, r run) (*Session, *recorder, *testOut) {
 	return NewSession(cfg, sel, deps, r.opts), rec, out
 }
 
-var (
-	lockDetailsRE = regexp.MustCompile(`echo "[^"]*" > mrsk_lock/details`)
-	subcommandRE  = regexp.MustCompile(` MRSK_SUBCOMMAND="[^"]*"`)
-)
-
-// normalize turns recorded lines into the trace notation: placeholders for
-// time, performer, lock details and git SHA. MRSK_SUBCOMMAND, which we set
-// deliberately (upstream never does through its binary), is dropped.
-func normalize(lines []string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		l = strings.ReplaceAll(l, commands.ISO8601(fixedNow), "<TS>")
-		l = strings.ReplaceAll(l, "["+testPerformer+"]", "[<PERFORMER>]")
-		l = strings.ReplaceAll(l, `MRSK_PERFORMER="`+testPerformer+`"`, `MRSK_PERFORMER="<PERFORMER>"`)
-		l = lockDetailsRE.ReplaceAllString(l, `echo "<BASE64 LOCK DETAILS>" > mrsk_lock/details`)
-		l = strings.ReplaceAll(l, testSHA, "<GIT_SHA>")
-		l = strings.ReplaceAll(l, "app@"+testSHA[:7], "app@<SHORT_SHA>")
-		l = subcommandRE.ReplaceAllString(l, "")
-		out[i] = l
-	}
-	return out
-}
-
-// defaultScript answers like the trace backend: containers report healthy,
-// the running version is "oldver", everything else succeeds silently.
+// defaultScript answers like a quiet, healthy fleet: containers report
+// healthy, the running version is "oldver", every other command succeeds
+// silently.
 func defaultScript(host, cmd string) reply {
 	switch {
 	case strings.Contains(cmd, "xargs docker inspect --format '{{if .State.Health}}"):
@@ -260,24 +389,32 @@ func defaultScript(host, cmd string) reply {
 	return reply{}
 }
 
-// withScript layers specific answers over defaultScript.
+// withScript layers specific answers over defaultScript; s returns pass
+// for the commands it leaves to the default.
 func withScript(s script) script {
 	return func(host, cmd string) reply {
-		if r, ok := answerOf(s, host, cmd); ok {
+		if r := s(host, cmd); r.out != pass.out {
 			return r
 		}
 		return defaultScript(host, cmd)
 	}
 }
 
-// answerOf calls s; a zero reply with out "-" means "not handled".
-func answerOf(s script, host, cmd string) (reply, bool) {
-	r := s(host, cmd)
-	if r.out == "\x00" {
-		return reply{}, false
-	}
-	return r, true
-}
-
 // pass is the "not handled" reply of a layered script.
 var pass = reply{out: "\x00"}
+
+// hostsOf lists the hosts (not "local" or "-") of recorded lines, sorted.
+func hostsOf(lines []string) []string {
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if h, _, _ := strings.Cut(l, " "); h != "local" && h != "-" {
+			seen[h] = true
+		}
+	}
+	var out []string
+	for h := range seen {
+		out = append(out, h)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,81 +1,54 @@
 package flow
 
 import (
-	"regexp"
 	"strings"
-
-	"github.com/mrsk-go/mrsk/internal/commands"
+	"testing"
 )
 
-// Deliberate difference from the reference traces (docs/deviations.md):
-// the remove flows also delete the files mrsk, unlike MRSK, leaves on the
-// hosts, so no secret stays on a server after a removal. removalForm
-// inserts those commands into a reference trace, each as one more round
-// over the hosts of the step it follows:
-//
-//   - after the app images step: per host and role (the roles of the
-//     host's "Removed all app containers" lines), the role's and the app
-//     env files, then once per host the cord directories no container
-//     mounts any more;
-//   - after the accessory data directory (`rm -rf app-redis`): its env file;
-//   - after the Traefik image step: Traefik's env file.
-func removalForm(lines []string) []string {
-	roles := map[string][]string{}
-	var out, pending []string
-	for i, l := range lines {
+// Deliberate difference (docs/deviations.md): the remove flows also delete
+// the files mrsk, unlike MRSK, puts on the hosts, so no secret stays on a
+// server after a removal. Checked against what a setup really uploads:
+// every file uploaded to a host is deleted there by `mrsk remove`.
+func TestRemoveDeletesEveryUploadedFile(t *testing.T) {
+	p := newProject(t)
+	s, setup, _ := p.session(t, run{version: "abc123", opts: Options{Command: "setup"}, script: defaultScript})
+	if err := s.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s, remove, _ := p.session(t, run{version: "abc123", opts: Options{Command: "remove"}, script: defaultScript})
+	if err := s.Remove(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	deleted := map[string][]string{} // host → words of its rm commands
+	for _, l := range remove.lines {
 		host, cmd, _ := strings.Cut(l, " ")
-		if m := removedContainersRE.FindStringSubmatch(cmd); m != nil {
-			roles[host] = append(roles[host], m[1])
+		if cmd = strings.TrimSpace(cmd); strings.HasPrefix(cmd, "rm -") {
+			deleted[host] = append(deleted[host], strings.Fields(cmd)...)
 		}
-		out = append(out, l)
-		kind := removalStep(cmd)
-		if kind == "" {
+	}
+	uploads := 0
+	for _, l := range setup.lines {
+		host, cmd, _ := strings.Cut(l, " ")
+		path, ok := strings.CutPrefix(strings.TrimSpace(cmd), "UPLOAD ")
+		if !ok {
 			continue
 		}
-		switch kind {
-		case "app":
-			for _, role := range roles[host] {
-				pending = append(pending, host+" rm -f .mrsk/env/roles/app-"+role+".env .mrsk/env/app/app.env")
-			}
-			pending = append(pending, host+" "+commands.RemoveUnusedCords().String())
-		case "accessory":
-			pending = append(pending, host+" rm -f .mrsk/env/accessories/"+strings.TrimPrefix(cmd, "rm -rf ")+".env")
-		case "traefik":
-			pending = append(pending, host+" rm -f .mrsk/env/traefik.env")
+		uploads++
+		path, _, _ = strings.Cut(path, " ")
+		if !containsWord(deleted[host], path) {
+			t.Errorf("%s is uploaded to %s by setup but not deleted by remove (deleted there: %q)", path, host, deleted[host])
 		}
-		// the step goes on while the next line (or the one after its audit
-		// line) is the same command on another host
-		next := func(j int) string {
-			if j >= len(lines) {
-				return ""
-			}
-			_, c, _ := strings.Cut(lines[j], " ")
-			return c
-		}
-		if removalStep(next(i+1)) == kind || (strings.HasSuffix(next(i+1), ">> mrsk-app-audit.log") && removalStep(next(i+2)) == kind) {
-			continue
-		}
-		out = append(out, pending...)
-		pending = nil
 	}
-	return out
+	if uploads == 0 {
+		t.Fatal("setup uploaded nothing: the test checks nothing")
+	}
 }
 
-// removalStep names the removal step a reference command belongs to, if
-// mrsk deletes files after it.
-func removalStep(cmd string) string {
-	switch {
-	case cmd == "docker image prune --all --force --filter label=service=app":
-		return "app"
-	case accessoryDirRE.MatchString(cmd):
-		return "accessory"
-	case cmd == "docker image prune --all --force --filter label=org.opencontainers.image.title=Traefik":
-		return "traefik"
+func containsWord(words []string, w string) bool {
+	for _, x := range words {
+		if x == w {
+			return true
+		}
 	}
-	return ""
+	return false
 }
-
-var (
-	removedContainersRE = regexp.MustCompile(`^echo \[<TS>\] \[<PERFORMER>\] \[([^\]]+)\] Removed all app containers >>`)
-	accessoryDirRE      = regexp.MustCompile(`^rm -rf app-[a-z0-9_-]+$`)
-)
