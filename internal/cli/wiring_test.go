@@ -53,6 +53,16 @@ func (f *fakeHosts) Run(_ context.Context, host string, cmd cmdline.Command, _ .
 	f.add(host + " " + line)
 	out := ""
 	switch {
+	case strings.Contains(line, "xargs -r docker inspect --format '{{.Name}}|"):
+		// the role state: v0 runs, with a cord, no address
+		out = "/app-web-v0|running|2026-01-01T00:00:00Z|.mrsk/cords/v0|"
+		if strings.Contains(line, "role=workers") {
+			out = "/app-workers-v0|running|2026-01-01T00:00:00Z||"
+		}
+	case strings.Contains(line, "docker events"):
+		out = "new healthy\nold unhealthy\ntraefik switched"
+	case strings.Contains(line, "{ date +%s.%N ; }"):
+		out = "1767225600.000000001\nc0ffee"
 	case strings.Contains(line, "{{range .Mounts}}") && strings.HasSuffix(line, "-v0"):
 		out = ".mrsk/cords/v0|" // the running container has a cord, no address
 	case line == "test -d mrsk_lock", strings.Contains(line, "{{range .Mounts}}"):
@@ -112,15 +122,15 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		want    []string // lines of the trace, each a substring
 		notWant []string
 	}{
-		{[]string{"setup"}, []string{"10.0.0.3 docker -v", "10.0.0.3 docker run --name app-db", "local docker buildx build --push", "10.0.0.1 docker start app-web-v1"}, nil},
-		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 docker pull acme/app:v1", "docker run --name traefik", "healthcheck-app-v1", "10.0.0.1 docker start app-web-v1", "xargs docker stop", "docker image prune"}, nil},
-		{[]string{"deploy", "-P"}, []string{"10.0.0.1 docker pull acme/app:v1", "10.0.0.1 docker start app-web-v1"}, []string{"docker buildx build"}},
-		{[]string{"redeploy"}, []string{"local docker buildx build --push", "10.0.0.1 docker start app-web-v1"}, []string{"docker run --name traefik", "docker image prune", "docker login"}},
-		{[]string{"rollback", "v0"}, []string{"10.0.0.1 docker container ls --all --filter name=^app-web-v0$ --quiet", "10.0.0.1 docker tag acme/app:v0 acme/app:latest", "10.0.0.1 docker start app-web-v0"}, []string{"docker pull", "docker build"}},
+		{[]string{"setup"}, []string{"10.0.0.3 docker -v", "10.0.0.3 docker run --name app-db", "local docker buildx build --push", "docker start app-web-v1 || docker run"}, nil},
+		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 docker pull acme/app:v1", "docker run --name traefik", "healthcheck-app-v1", "docker start app-web-v1 || docker run", "xargs docker stop", "docker image prune"}, nil},
+		{[]string{"deploy", "-P"}, []string{"10.0.0.1 docker pull acme/app:v1", "docker start app-web-v1 || docker run"}, []string{"docker buildx build"}},
+		{[]string{"redeploy"}, []string{"local docker buildx build --push", "docker start app-web-v1 || docker run"}, []string{"docker run --name traefik", "docker image prune", "docker login"}},
+		{[]string{"rollback", "v0"}, []string{"10.0.0.1 docker container ls --all --filter name=^app-web-v0$ --quiet", "10.0.0.1 docker tag acme/app:v0 acme/app:latest", "docker start app-web-v0 || docker run"}, []string{"docker pull", "docker build"}},
 		{[]string{"details"}, []string{"10.0.0.1 docker ps --filter name=^traefik$", "10.0.0.2 docker ps --filter label=service=app --filter label=role=workers", "10.0.0.3 docker ps --filter label=service=app-db"}, []string{"mkdir mrsk_lock"}},
 		{[]string{"audit"}, []string{"10.0.0.1 tail -n 50 mrsk-app-audit.log"}, nil},
 		{[]string{"remove", "-y"}, []string{"10.0.0.1 docker container stop traefik", "10.0.0.3 rm -rf app-db", "10.0.0.2 docker logout"}, nil},
-		{[]string{"app", "boot"}, []string{"10.0.0.1 docker start app-web-latest"}, []string{"docker pull"}},
+		{[]string{"app", "boot"}, []string{"docker start app-web-latest || docker run"}, []string{"docker pull"}},
 		{[]string{"app", "start"}, []string{"10.0.0.1 docker start app-web-v1"}, nil},
 		{[]string{"app", "stop"}, []string{"10.0.0.2 docker ps --quiet --filter label=service=app --filter label=role=workers --filter status=running --filter status=restarting --latest | xargs docker stop"}, nil},
 		{[]string{"app", "details"}, []string{"10.0.0.1 docker ps --filter label=service=app --filter label=role=web"}, nil},
@@ -151,8 +161,8 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		{[]string{"accessory", "remove_container", "db"}, []string{"10.0.0.3 docker container prune --force --filter label=service=app-db"}, nil},
 		{[]string{"accessory", "remove_image", "db"}, []string{"10.0.0.3 docker image rm --force mysql:8"}, nil},
 		{[]string{"accessory", "remove_service_directory", "db"}, []string{"10.0.0.3 rm -rf app-db"}, nil},
-		{[]string{"traefik", "boot"}, []string{"10.0.0.1 docker run --name traefik"}, nil},
-		{[]string{"traefik", "reboot"}, []string{"10.0.0.1 docker container stop traefik", "10.0.0.1 docker container prune --force --filter label=org.opencontainers.image.title=Traefik", "10.0.0.1 docker run --name traefik"}, nil},
+		{[]string{"traefik", "boot"}, []string{"10.0.0.1 { docker login", "docker run --name traefik", "|| docker container start traefik"}, nil},
+		{[]string{"traefik", "reboot"}, []string{"docker container stop traefik", "docker container rm --force traefik", "docker run --name traefik"}, nil},
 		{[]string{"traefik", "start"}, []string{"10.0.0.1 docker container start traefik"}, nil},
 		{[]string{"traefik", "stop"}, []string{"10.0.0.1 docker container stop traefik"}, nil},
 		{[]string{"traefik", "restart"}, []string{"10.0.0.1 docker container stop traefik", "10.0.0.1 docker container start traefik"}, nil},
@@ -179,7 +189,7 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		{[]string{"server", "bootstrap"}, []string{"10.0.0.3 docker -v"}, nil},
 		{[]string{"server", "exec", "uptime"}, []string{"10.0.0.1 uptime", "10.0.0.2 uptime"}, nil},
 		{[]string{"server", "exec", "-i", "bash"}, []string{"10.0.0.1 INTERACTIVE bash"}, nil},
-		{[]string{"deploy", "--dry-run"}, []string{"10.0.0.1 docker ps --filter label=service=app --filter label=role=web --filter status=running"}, []string{"mkdir mrsk_lock", "docker buildx build", "docker start app-web-v1", "docker pull"}},
+		{[]string{"deploy", "--dry-run"}, []string{"10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect"}, []string{"mkdir mrsk_lock", "docker buildx build", "docker start app-web-v1", "docker pull"}},
 	}
 	reached := map[string]bool{}
 	for _, c := range cases {

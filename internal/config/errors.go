@@ -80,7 +80,6 @@ func (e *SchemaError) Error() string {
 	return fmt.Sprintf("%s: expected %s, got %s (%s:%d)", e.Path, e.Expected, e.Got, e.File, e.Line)
 }
 
-
 // Warning is a problem that does not stop mrsk, such as an unknown key
 // (MRSK ignored those silently).
 type Warning struct {
@@ -107,7 +106,6 @@ func (e *DotenvError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e
 type SelectionError struct{ Msg string }
 
 func (e *SelectionError) Error() string { return e.Msg }
-
 
 // YAMLError is a YAML syntax or dialect error in one file.
 type YAMLError struct {

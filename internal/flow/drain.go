@@ -54,6 +54,9 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	}
 	out, err := s.capture(ctx, host, commands.SwitchWait(app.ContainerName(""), since, s.healthBound(),
 		old, s.unhealthyBound(app), traefikSwitchBound, stop))
+	if s.DryRun {
+		return nil // printed, not run
+	}
 	var ee *cmdline.ExitError
 	if errors.As(err, &ee) {
 		out = ee.Stdout

@@ -57,6 +57,7 @@ func (s *Session) exec(ctx context.Context, host string, c commands.Cmd, quiet b
 		s.planned(host, c.Redact())
 		return "", nil
 	}
+	c = commands.WithFileInline(c)
 	if err := s.uploadFiles(ctx, host, c.Files); err != nil {
 		return "", err
 	}

@@ -17,18 +17,16 @@ func TestBootFailureReportsHostStates(t *testing.T) {
 	p := newProject(t)
 	script := withScript(func(host, cmd string) reply {
 		switch {
-		case strings.Contains(cmd, "--latest --format"):
-			return reply{out: "oldver"}
+		case strings.Contains(cmd, "docker events") && host == "1.1.1.2":
+			return reply{status: 3, out: "new timeout"}
 		case strings.Contains(cmd, "{{if .State.Health}}") && host == "1.1.1.2":
 			return reply{out: "unhealthy"}
-		case strings.Contains(cmd, "{{if .State.Health}}"):
-			return reply{out: "healthy"}
 		}
 		return pass
 	})
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
-	checkGolden(t, "app-boot-fails-on-second-host", "mrsk app boot --version abc123\nthe new container on 1.1.1.2 reports unhealthy forever", rec, out, err)
+	checkGolden(t, "app-boot-fails-on-second-host", "mrsk app boot --version abc123\nthe new container on 1.1.1.2 never gets healthy", rec, out, err)
 	var be *BootError
 	if !errors.As(err, &be) {
 		t.Fatalf("got %v (%T), want a *BootError", err, err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -117,6 +118,18 @@ func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, opts
 			r.record(host, fmt.Sprintf("UPLOAD %s (%s) %s", strings.Trim(w[5], "'"), strings.TrimPrefix(w[8], "0"), masked(b)))
 			return &remote.Result{Host: host}, nil
 		}
+		if m := inlineUploadRE.FindStringSubmatch(shown); m != nil {
+			// commands.WithFileInline: the directories, the upload, then
+			// the command, recorded as the three they stand for
+			if r.dryRun {
+				r.violate(host, "upload of "+m[2])
+			}
+			r.record(host, m[1])
+			r.record(host, fmt.Sprintf("UPLOAD %s (%s) %s", m[2], strings.TrimPrefix(m[3], "0"), masked(b)))
+			shown = m[4]
+			out, err := r.answer(host, cmdline.New(m[4]), shown)
+			return &remote.Result{Host: host, Stdout: out}, err
+		}
 		shown += " <stdin " + masked(b) + ">"
 	}
 	if r.dryRun && !readOnly(cmd.String()) {
@@ -134,6 +147,10 @@ func (r *recorder) Interactive(_ context.Context, host string, cmd cmdline.Comma
 	r.record(host, "INTERACTIVE "+cmd.String())
 	return r.interactiveStatus, nil
 }
+
+// inlineUploadRE matches a command with its env file folded in
+// (commands.WithFileInline): dirs, path, mode, the command itself.
+var inlineUploadRE = regexp.MustCompile(`^\{ (mkdir -p [^;]*) ; \} && \{ umask 077 && cat > (\S+) && chmod (\d+) \S+ ; \} && \{ (.*) ; \}$`)
 
 // localRecorder is the Local side of the same recorder.
 type localRecorder struct{ *recorder }
@@ -178,7 +195,7 @@ func readOnly(line string) bool {
 		return false
 	}
 	for _, part := range parts {
-		part = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(part), "xargs "))
+		part = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(part), "xargs "), "-r "))
 		if part != rootCheck && (strings.Contains(part, "$(") || strings.Contains(part, "`")) {
 			return false
 		}
@@ -374,6 +391,23 @@ func (p *project) session(t *testing.T, r run) (*Session, *recorder, *testOut) {
 // silently.
 func defaultScript(host, cmd string) reply {
 	switch {
+	case strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|"):
+		// the role state (the fast switch): the role's "oldver" container
+		// runs, run by MRSK (no cord)
+		return reply{out: "/" + roleContainer(cmd, "oldver") + "|running|2023-04-14T17:00:00.000000001Z||172.17.0.2 "}
+	case strings.Contains(cmd, "&& { date +%s.%N ; }"):
+		// the start batch: the host's clock, then the new container's id
+		return reply{out: "1681492051.000000001\nc0ffee"}
+	case strings.Contains(cmd, "docker events"):
+		// the switch script: the new container gets healthy, the old one
+		// goes (without a cord: MRSK's pause, then the stop)
+		switch {
+		case strings.Contains(cmd, "old without cord"):
+			return reply{out: "new healthy\nold without cord"}
+		case strings.Contains(cmd, "rm -f"):
+			return reply{out: "new healthy\nold unhealthy\ntraefik switched"}
+		}
+		return reply{out: "new healthy"}
 	case strings.Contains(cmd, "xargs docker inspect --format '{{if .State.Health}}"):
 		return reply{out: "healthy"}
 	case strings.Contains(cmd, `--latest --format "{{.Names}}"`):
@@ -387,6 +421,27 @@ func defaultScript(host, cmd string) reply {
 		return reply{status: 1, stderr: "Error: No such object"}
 	}
 	return reply{}
+}
+
+// roleContainer is the name of the role's container of version, read
+// from a role-state query's label filters.
+func roleContainer(cmd, version string) string {
+	name := ""
+	for _, label := range []string{"service", "role", "destination"} {
+		if _, rest, ok := strings.Cut(cmd, "--filter label="+label+"="); ok {
+			v, _, _ := strings.Cut(rest, " ")
+			if label == "destination" {
+				// the name puts the destination after the role
+				name += "-" + v
+				continue
+			}
+			if name != "" {
+				name += "-"
+			}
+			name += v
+		}
+	}
+	return name + "-" + version
 }
 
 // withScript layers specific answers over defaultScript; s returns pass

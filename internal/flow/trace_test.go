@@ -125,10 +125,10 @@ func TestTraceAppBootRename(t *testing.T) {
 	p := newProject(t)
 	script := withScript(func(host, cmd string) reply {
 		switch {
-		case cmd == "docker container ls --filter name=^app-web-abc123$ --quiet":
-			return reply{out: "c0ffee"}
-		case strings.Contains(cmd, `--latest --format "{{.Names}}"`):
-			return reply{out: "abc123_replaced_ffffffffffffffff"}
+		case strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|"):
+			// abc123 runs already (and is the newest), oldver before it
+			return reply{out: "/app-web-oldver|running|2023-04-14T16:00:00Z||172.17.0.2 \n" +
+				"/app-web-abc123|running|2023-04-14T17:00:00Z|/root/.mrsk/cords/app-web-abc123-aaaaaaaaaaaa|172.17.0.3 "}
 		}
 		return pass
 	})
@@ -141,6 +141,11 @@ func TestTraceAppBootRename(t *testing.T) {
 	}
 	if !strings.Contains(out.out.String(), "Renaming container abc123 to abc123_replaced_ffffffffffffffff as already deployed on 1.1.1.1") {
 		t.Errorf("rename not logged:\n%s", out.out.String())
+	}
+	// the renamed container is the one drained and stopped
+	if sw := switchScript(t, rec.lines); !strings.Contains(sw, "rm -f /root/.mrsk/cords/app-web-abc123-aaaaaaaaaaaa/cord") ||
+		!strings.Contains(sw, "name=^app-web-abc123_replaced_ffffffffffffffff$ --quiet | xargs docker stop") {
+		t.Errorf("the renamed container must be drained and stopped: %s", sw)
 	}
 	if !strings.Contains(rec.lines[0], `MRSK_SUBCOMMAND="boot"`) {
 		t.Errorf("MRSK_SUBCOMMAND not set for a grouped command: %s", rec.lines[0])
@@ -164,14 +169,17 @@ func TestTraceAppBootLatest(t *testing.T) {
 func TestTraceAppBootNeverHealthyKeepsLock(t *testing.T) {
 	p := newProject(t)
 	script := withScript(func(host, cmd string) reply {
-		if strings.Contains(cmd, "{{if .State.Health}}") {
+		switch {
+		case strings.Contains(cmd, "docker events"):
+			return reply{status: 3, out: "new timeout"}
+		case strings.Contains(cmd, "{{if .State.Health}}"):
 			return reply{out: "unhealthy"}
 		}
 		return pass
 	})
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
-	checkGolden(t, "app-boot-never-healthy", "mrsk app boot --version abc123\nthe new containers report unhealthy forever", rec, out, err)
+	checkGolden(t, "app-boot-never-healthy", "mrsk app boot --version abc123\nthe new containers never get healthy", rec, out, err)
 	var be *BootError
 	if !errors.As(err, &be) {
 		t.Fatalf("got %v (%T), want a *BootError", err, err)
