@@ -41,11 +41,16 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	s.holdLockOnError(true)
 	hosts := s.Sel.Hosts()
 	image := s.Cfg.Repository() + ":" + version
+	tag := commands.NewApp(s.Cfg, "").AtVersion(version).TagCurrentAsLatest()
+	line := fmt.Sprintf("Tagging %s as the latest image", image)
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-		if err := s.audit(ctx, host, fmt.Sprintf("Tagging %s as the latest image", image)); err != nil {
+		if s.batched() {
+			return s.run(ctx, host, commands.Batch("app.tag_latest", s.auditor().Record(line), tag))
+		}
+		if err := s.audit(ctx, host, line); err != nil {
 			return err
 		}
-		return s.run(ctx, host, commands.NewApp(s.Cfg, "").AtVersion(version).TagCurrentAsLatest())
+		return s.run(ctx, host, tag)
 	})
 	if err != nil {
 		return err

@@ -101,6 +101,19 @@ func (s *Session) buildPull(ctx context.Context) error {
 		return err
 	}
 	b := commands.NewBuilder(s.Cfg)
+	if s.batched() {
+		// login, audit line, clean and pull in one exec per host (the
+		// registry step logged in only here, on this machine)
+		login, err := commands.NewRegistry(s.Cfg).Login()
+		if err != nil {
+			return err
+		}
+		pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
+			commands.Tolerant(b.Clean()), b.Pull())
+		return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
+			return s.run(ctx, host, pull)
+		}))
+	}
 	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 		if err := s.audit(ctx, host, "Pulled image with version "+version); err != nil {
 			return err
@@ -148,7 +161,10 @@ func (s *Session) BuildDetails(ctx context.Context) error {
 }
 
 // RegistryLogin logs in locally, then on every app host.
-func (s *Session) RegistryLogin(ctx context.Context) error { return s.registryLogin(ctx) }
+func (s *Session) RegistryLogin(ctx context.Context) error {
+	s.standalone = true
+	return s.registryLogin(ctx)
+}
 
 func (s *Session) registryLogin(ctx context.Context) error {
 	login, err := commands.NewRegistry(s.Cfg).Login()
@@ -157,6 +173,9 @@ func (s *Session) registryLogin(ctx context.Context) error {
 	}
 	if _, err := s.local(ctx, login, false); err != nil {
 		return s.registryReach(err)
+	}
+	if s.batched() && !s.standalone {
+		return nil // the hosts log in with their pull (buildPull)
 	}
 	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, login)

@@ -48,7 +48,9 @@ func (s *Session) deliverStep(skipPush bool) Step {
 
 func (s *Session) healthAndBootSteps(version string) []Step {
 	return []Step{
-		{Name: "Ensure app can pass healthcheck", Where: "primary host", Run: s.healthcheckPerform},
+		// skipped where the boot itself is health-gated: `mrsk healthcheck
+		// perform` remains for anyone who wants it
+		{Name: "Ensure app can pass healthcheck", Where: "primary host", Run: s.healthcheckPerform, Skip: s.bootIsHealthGated},
 		{Name: "Detect stale containers", Where: "app hosts", Run: func(ctx context.Context) error { return s.staleContainers(ctx, false) }},
 		s.appBootStep(version),
 	}

@@ -12,6 +12,15 @@ func (s *Session) PruneAll(ctx context.Context) error {
 }
 
 func (s *Session) pruneAll(ctx context.Context) error {
+	if s.batched() {
+		// both rounds in one exec per host
+		p := commands.NewPrune(s.Cfg)
+		prune := commands.Batch("prune.all", s.auditor().Record("Pruned containers"), p.Containers(),
+			s.auditor().Record("Pruned images"), p.DanglingImages(), p.TaggedImages())
+		return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
+			return s.run(ctx, host, prune)
+		})
+	}
 	if err := s.pruneContainers(ctx); err != nil {
 		return err
 	}

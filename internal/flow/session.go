@@ -97,6 +97,30 @@ type Session struct {
 	progress *bootProgress // the app boot in progress, for failure reports
 	// states are role states read by this run's stale check, for its boot
 	states map[string][]commands.Container
+	// standalone: the command is `registry login` itself, not a step
+	standalone bool
+}
+
+// batched reports whether consecutive commands for a host go in one exec
+// (commands.Batch): always, except in the MRSK-compatible mode
+// (Options.NoDrain), which keeps MRSK's one command per exec as the
+// benchmarks' baseline.
+func (s *Session) batched() bool { return !s.NoDrain }
+
+// bootIsHealthGated reports whether every role behind Traefik drains: its
+// boot then switches a host only once the new container is healthy, and a
+// version that never gets healthy leaves the old one serving. MRSK's
+// separate pre-flight health check container adds nothing to that.
+func (s *Session) bootIsHealthGated() bool {
+	if s.NoDrain {
+		return false
+	}
+	for _, r := range s.Cfg.Roles() {
+		if r.RunsTraefik() && !commands.NewApp(s.Cfg, r.Name).Drains() {
+			return false
+		}
+	}
+	return true
 }
 
 // NewSession prepares a session over a loaded config and its selection.

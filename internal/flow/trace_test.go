@@ -22,7 +22,7 @@ func TestTraceDeploy(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, msg := range []string{"Acquiring the deploy lock...", "Log into image registry...", "Build and push app image...",
-		"Ensure Traefik is running...", "Ensure app can pass healthcheck...", "Detect stale containers...",
+		"Ensure Traefik is running...", "Detect stale containers...",
 		"Start container with version abc123 using a 7s readiness delay (or reboot if already running)...",
 		"Prune old containers and images...", "Releasing the deploy lock...", "  Finished all in 0.0 seconds",
 		"Running the post-deploy hook..."} {
@@ -32,6 +32,10 @@ func TestTraceDeploy(t *testing.T) {
 	}
 	if s.LockHeld() {
 		t.Error("lock still held after a successful deploy")
+	}
+	// the boot is health-gated: no pre-flight container
+	if strings.Contains(out.out.String(), "Ensure app can pass healthcheck") || strings.Contains(strings.Join(rec.lines, "\n"), "healthcheck-app") {
+		t.Errorf("a deploy whose boot is health-gated runs no pre-flight health check:\n%s", out.out.String())
 	}
 }
 
