@@ -10,6 +10,9 @@ import (
 // shared by every service deployed there.
 const TraefikContainer = "traefik"
 
+// traefikThrottle is the providers throttle mrsk runs Traefik with.
+const traefikThrottle = "200ms"
+
 // traefikImageFilter identifies Traefik containers and images for removal
 // by the label the official image carries.
 const traefikImageFilter = "label=org.opencontainers.image.title=Traefik"
@@ -44,7 +47,12 @@ func (t Traefik) Run() (Cmd, error) {
 	if tc.Options.Len() > 0 {
 		c = c.Append(shell.Optionize(tc.Options, ""))
 	}
-	c = c.Add(tc.Image, "--providers.docker", "--log.level=DEBUG")
+	// A deliberate difference from MRSK's command line: Traefik applies a
+	// change at most once per providersThrottleDuration (2 s by default),
+	// and a switch makes two in a row (the new container healthy, then
+	// the old one drained); 200 ms lets the second one through at once.
+	// A user's own traefik.args come after, so they win.
+	c = c.Add(tc.Image, "--providers.docker", "--log.level=DEBUG", "--providers.providersThrottleDuration="+traefikThrottle)
 	if tc.Args.Len() > 0 {
 		c = c.Append(shell.Optionize(tc.Args, "="))
 	}
