@@ -21,10 +21,13 @@ func hostState(t *testing.T, h *env.Host) string {
 		"echo ---; find ~ -xdev -printf '%p %s %T@ %m\\n' | grep -v '/.cache/' | sort")
 }
 
-// localImages is the deployer's docker image list: a dry run builds nothing.
-func localImages(t *testing.T, e *env.Env) string {
+// localImages is the deployer's docker images of the project's
+// repository: a dry run builds nothing. (Other suites build their own
+// images at the same time.)
+func localImages(t *testing.T, e *env.Env, service string) string {
 	t.Helper()
-	out, err := exec.Command("docker", "images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}").CombinedOutput()
+	out, err := exec.Command("docker", "images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}",
+		e.Registry+"/"+service).CombinedOutput()
 	if err != nil {
 		t.Fatalf("docker images: %v\n%s", err, out)
 	}
@@ -45,7 +48,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 	for _, h := range p.hosts {
 		before[h.Name] = hostState(t, h)
 	}
-	images := localImages(t, p.e)
+	images := localImages(t, p.e, p.service)
 	p.resetHookLog()
 
 	r := p.must("deploy", "--dry-run")
@@ -81,7 +84,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 			t.Errorf("%s changed during dry runs:\nbefore:\n%s\nafter:\n%s", h.Name, before[h.Name], after)
 		}
 	}
-	if got := localImages(t, p.e); got != images {
+	if got := localImages(t, p.e, p.service); got != images {
 		t.Errorf("a dry run changed the local images:\nbefore:\n%s\nafter:\n%s", images, got)
 	}
 	if runs := p.hookRuns(); len(runs) != 0 {
