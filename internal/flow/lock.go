@@ -78,6 +78,14 @@ func (s *Session) lockCmds() commands.Lock {
 
 // acquireLock takes the lock on the primary host (see takeLock).
 func (s *Session) acquireLock(ctx context.Context, message string) error {
+	s.Out.Say("Acquiring the deploy lock...")
+	return s.takeLock(ctx, message)
+}
+
+// takeLock creates the lock on the primary host. mkdir is the atomic
+// test-and-set; when it fails and the lock directory exists, someone holds
+// the lock: its details are shown and the error is a *LockError.
+func (s *Session) takeLock(ctx context.Context, message string) error {
 	host, err := s.primary()
 	if err != nil {
 		return err
@@ -86,15 +94,7 @@ func (s *Session) acquireLock(ctx context.Context, message string) error {
 	if err != nil {
 		return err
 	}
-	s.Out.Say("Acquiring the deploy lock...")
-	return s.takeLock(ctx, host, version, message)
-}
-
-// takeLock creates the lock on host. mkdir is the atomic test-and-set; when
-// it fails and the lock directory exists, someone holds the lock: its
-// details are shown and the error is a *LockError.
-func (s *Session) takeLock(ctx context.Context, host, version, message string) error {
-	_, err := s.capture(ctx, host, s.lockCmds().Acquire(message, version))
+	_, err = s.capture(ctx, host, s.lockCmds().Acquire(message, version))
 	if !cmdline.IsExit(err) || !s.lockExists(ctx, host) {
 		return err
 	}
@@ -142,15 +142,7 @@ func (s *Session) LockStatus(ctx context.Context) error {
 // LockAcquire takes the lock with a message (`mrsk lock acquire -m`). The
 // session does not count as holding it: the lock outlives the command.
 func (s *Session) LockAcquire(ctx context.Context, message string) error {
-	host, err := s.primary()
-	if err != nil {
-		return err
-	}
-	version, err := s.version()
-	if err != nil {
-		return err
-	}
-	if err := s.takeLock(ctx, host, version, message); err != nil {
+	if err := s.takeLock(ctx, message); err != nil {
 		return err
 	}
 	s.Out.Say("Acquired the deploy lock")

@@ -18,12 +18,7 @@ func (s *Session) TraefikBoot(ctx context.Context) error {
 // MRSK, which ignores the run's failure, so a stopped Traefik stayed
 // stopped (and every host answered nothing) while the command succeeded.
 func (s *Session) traefikBoot(ctx context.Context) error {
-	login, err := commands.NewRegistry(s.Cfg).Login()
-	if err != nil {
-		return err
-	}
-	t := commands.NewTraefik(s.Cfg)
-	run, err := t.Run()
+	t, login, run, err := s.traefikRun()
 	if err != nil {
 		return err
 	}
@@ -31,6 +26,18 @@ func (s *Session) traefikBoot(ctx context.Context) error {
 	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, commands.Batch("traefik.boot", login, run))
 	})
+}
+
+// traefikRun is the Traefik builder, the registry login and Traefik's run
+// command; a missing secret fails here, before any host is touched.
+func (s *Session) traefikRun() (commands.Traefik, commands.Cmd, commands.Cmd, error) {
+	t := commands.NewTraefik(s.Cfg)
+	login, err := commands.NewRegistry(s.Cfg).Login()
+	if err != nil {
+		return t, commands.Cmd{}, commands.Cmd{}, err
+	}
+	run, err := t.Run()
+	return t, login, run, err
 }
 
 // traefikOn audits line (unless "") and runs c on every Traefik host; with
@@ -67,12 +74,7 @@ func (s *Session) TraefikReboot(ctx context.Context) error {
 }
 
 func (s *Session) traefikReboot(ctx context.Context) error {
-	login, err := commands.NewRegistry(s.Cfg).Login()
-	if err != nil {
-		return err
-	}
-	t := commands.NewTraefik(s.Cfg)
-	run, err := t.Run()
+	t, login, run, err := s.traefikRun()
 	if err != nil {
 		return err
 	}
