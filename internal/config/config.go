@@ -69,6 +69,9 @@ func (c *Config) init() error {
 		return &ValidationError{Msg: "You must specify a password for the registry in " + c.fileOf("registry", "password") + " (or set the ENV variable if that's used)"}
 	}
 	c.roles = c.buildRoles()
+	if err := c.checkNames(); err != nil {
+		return err
+	}
 	for _, r := range c.roles {
 		if len(r.hosts) == 0 {
 			return &ValidationError{Msg: "No servers specified for the " + r.Name + " role"}

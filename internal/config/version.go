@@ -71,10 +71,10 @@ func (c *Config) resolveVersion(arg string, git Git, rand io.Reader) {
 
 func deriveVersion(dir, arg string, getenv func(string) (string, bool), git Git, rand io.Reader) (string, error) {
 	if strings.TrimSpace(arg) != "" {
-		return arg, nil
+		return checkVersion(arg, "--version")
 	}
 	if v, ok := getenv("VERSION"); ok {
-		return v, nil
+		return checkVersion(v, "the VERSION environment variable")
 	}
 	st, err := git.Status(dir)
 	if err != nil {
