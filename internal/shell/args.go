@@ -12,19 +12,25 @@ import (
 // plain list ([]string or []any). For each pair with a present value the
 // words are `flag` and `key=<Escape(value)>`; a blank value (nil, false, "",
 // whitespace, empty list/map) gives the bare `flag key` so Docker copies the
-// variable from its own environment. List elements are rendered as bare keys,
-// unescaped: MRSK relies on that for `--volume` specs. Keys are never escaped.
+// variable from its own environment. List elements are rendered as bare
+// words (Bare): MRSK relies on the remote shell expanding `$PWD` in
+// `--volume` specs. Keys are written as MRSK does (unquoted) when they are
+// plain, else quoted (Quote), so no key is ever run as shell syntax.
 //
 // With sensitive, each `key=value` word is marked sensitive and shown as
 // `key=[REDACTED]`.
 func Argumentize(flag string, attrs any, sensitive bool) cmdline.Command {
 	var out cmdline.Command
+	key := Bare
+	if isPairs(attrs) {
+		key = Quote
+	}
 	for _, p := range toPairs(attrs) {
 		if !Present(p.Value) {
-			out = out.Add(flag, p.Key)
+			out = out.Add(flag, key(p.Key))
 			continue
 		}
-		word := cmdline.Word{Text: p.Key + "=" + Escape(p.Value)}
+		word := cmdline.Word{Text: key(p.Key) + "=" + Escape(p.Value)}
 		if sensitive {
 			word.Sensitive = true
 			word.Shown = p.Key + "=" + cmdline.Redacted
@@ -38,11 +44,12 @@ func Argumentize(flag string, attrs any, sensitive bool) cmdline.Command {
 // once per element. A value of exactly true renders the bare `--key`. With
 // with == "" the value is a separate escaped word (`--key "v"`); otherwise it
 // is glued on (`--key=` + escaped value, as used for Traefik args).
-// false and nil are not special: they render as "false" and "".
+// false and nil are not special: they render as "false" and "". The option
+// name is quoted when it is not plain (Quote).
 func Optionize(attrs any, with string) cmdline.Command {
 	var out cmdline.Command
 	for _, p := range flattenPairs(toPairs(attrs)) {
-		opt := "--" + p.Key
+		opt := Quote("--" + p.Key)
 		switch {
 		case p.Value == true:
 			out = out.Add(opt)
@@ -79,6 +86,16 @@ func flattenPairs(ps []Pair) []Pair {
 		}
 	}
 	return out
+}
+
+// isPairs reports whether attrs holds key/value pairs rather than plain
+// words (a list, or one scalar), which Argumentize renders as bare words.
+func isPairs(attrs any) bool {
+	switch attrs.(type) {
+	case []Pair, Pairer, map[string]any:
+		return true
+	}
+	return false
 }
 
 func toPairs(attrs any) []Pair {
