@@ -5,6 +5,7 @@ import (
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // Accessory builds the commands for one accessory (a long-lived service such
@@ -40,13 +41,14 @@ func (a Accessory) Run() (Cmd, error) {
 	if err != nil {
 		return Cmd{}, err
 	}
-	c := docker("run", "--name", a.ServiceName(), "--detach", "--restart", "unless-stopped").
+	c := docker("run", "--name", q(a.ServiceName()), "--detach", "--restart", "unless-stopped").
 		Append(a.cfg.LoggingArgs())
 	if a.acc.HasPort() {
-		c = c.Add("--publish", a.acc.Port())
+		c = c.Add("--publish", q(a.acc.Port()))
 	}
 	c = c.Append(env, a.acc.VolumeArgs(), a.acc.LabelArgs(), a.acc.OptionArgs()).
-		Add(a.acc.Image())
+		Add(q(a.acc.Image()))
+	// The accessory's cmd is a shell line by design, as in MRSK.
 	if cmd := a.acc.Cmd(); cmd != "" {
 		c = c.Add(cmd)
 	}
@@ -65,23 +67,23 @@ func (a Accessory) env() (cmdline.Command, []File, error) {
 
 // Start starts the stopped accessory container.
 func (a Accessory) Start() Cmd {
-	return named("accessory.start", docker("container", "start", a.ServiceName()))
+	return named("accessory.start", docker("container", "start", q(a.ServiceName())))
 }
 
 // Stop stops the accessory container.
 func (a Accessory) Stop() Cmd {
-	return named("accessory.stop", docker("container", "stop", a.ServiceName()))
+	return named("accessory.stop", docker("container", "stop", q(a.ServiceName())))
 }
 
 // Info lists the accessory's running container (`accessory details`).
 func (a Accessory) Info() Cmd {
-	return query("accessory.info", docker("ps", "--filter", "label=service="+a.ServiceName()))
+	return query("accessory.info", docker("ps", "--filter", q("label=service="+a.ServiceName())))
 }
 
 // Logs prints the accessory's logs; since, lines and grep are optional.
 func (a Accessory) Logs(since, lines, grep string) Cmd {
 	return query("accessory.logs", pipe(
-		docker("logs", a.ServiceName(), spaced("--since", since), spaced("--tail", lines), "--timestamps", "2>&1"),
+		docker("logs", q(a.ServiceName()), spaced("--since", since), spaced("--tail", lines), "--timestamps", "2>&1"),
 		grepSingle(grep)))
 }
 
@@ -99,7 +101,7 @@ func (a Accessory) FollowLogs(t SSHTarget, grep string) (Cmd, error) {
 // accessory's host.
 func (a Accessory) FollowLogsOnHost(grep string) Cmd {
 	return named("accessory.follow_logs", pipe(
-		docker("logs", a.ServiceName(), "--timestamps", "--tail", "10", "--follow", "2>&1"),
+		docker("logs", q(a.ServiceName()), "--timestamps", "--tail", "10", "--follow", "2>&1"),
 		grepDouble(grep)))
 }
 
@@ -113,7 +115,8 @@ func (a Accessory) execExisting(cmd []string, interactive bool) cmdline.Command 
 	if interactive {
 		c = c.Add("-it")
 	}
-	return c.Add(a.ServiceName()).Add(cmd...)
+	// cmd is the user's shell line (`mrsk accessory exec`), placed as typed.
+	return c.Add(q(a.ServiceName())).Add(cmd...)
 }
 
 // ExecuteInNewContainer runs cmd in a throw-away container of the accessory
@@ -136,7 +139,7 @@ func (a Accessory) execNew(cmd []string, interactive bool) (cmdline.Command, []F
 		c = c.Add("-it")
 	}
 	return c.Add("--rm").Append(env, a.acc.VolumeArgs()).
-		Add(a.acc.Image()).Add(cmd...), files, nil
+		Add(q(a.acc.Image())).Add(cmd...), files, nil
 }
 
 // ExecuteInExistingContainerOverSSH is the interactive form, run locally.
@@ -182,34 +185,36 @@ func (a Accessory) host() (string, error) {
 	return hosts[0], nil
 }
 
-// MakeDirectory creates a `directories` host path (`$PWD/<service>-<name>/…`).
+// MakeDirectory creates a `directories` host path (`$PWD/<service>-<name>/…`,
+// whose `$PWD` the remote shell expands, like the volume specs: shell.Bare).
 func (a Accessory) MakeDirectory(dir string) Cmd {
-	return named("accessory.make_directory", cmdline.New("mkdir", "-p", dir))
+	return named("accessory.make_directory", cmdline.New("mkdir", "-p", shell.Bare(dir)))
 }
 
-// MakeDirectoryFor creates the parent directory of an upload target.
+// MakeDirectoryFor creates the parent directory of an upload target
+// (relative to the SSH user's home, taken literally like WriteFile's path).
 func (a Accessory) MakeDirectoryFor(remoteFile string) Cmd {
-	return named("accessory.make_directory_for", cmdline.New("mkdir", "-p", path.Dir(remoteFile)))
+	return named("accessory.make_directory_for", cmdline.New("mkdir", "-p", shell.Quote(path.Dir(remoteFile))))
 }
 
 // ChmodUploaded makes an uploaded file world-readable (and executable),
 // as MRSK does after every accessory file upload.
 func (a Accessory) ChmodUploaded(remoteFile string) Cmd {
-	return named("accessory.chmod", cmdline.New("chmod", "755", remoteFile))
+	return named("accessory.chmod", cmdline.New("chmod", "755", shell.Quote(remoteFile)))
 }
 
 // RemoveServiceDirectory deletes the accessory's whole data directory.
 func (a Accessory) RemoveServiceDirectory() Cmd {
-	return named("accessory.remove_service_directory", cmdline.New("rm", "-rf", a.ServiceName()))
+	return named("accessory.remove_service_directory", cmdline.New("rm", "-rf", shell.Quote(a.ServiceName())))
 }
 
 // RemoveContainer removes the (stopped) accessory container.
 func (a Accessory) RemoveContainer() Cmd {
 	return named("accessory.remove_container",
-		docker("container", "prune", "--force", "--filter", "label=service="+a.ServiceName()))
+		docker("container", "prune", "--force", "--filter", q("label=service="+a.ServiceName())))
 }
 
 // RemoveImage removes the accessory image.
 func (a Accessory) RemoveImage() Cmd {
-	return named("accessory.remove_image", docker("image", "rm", "--force", a.acc.Image()))
+	return named("accessory.remove_image", docker("image", "rm", "--force", q(a.acc.Image())))
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // activeStatuses are the container states MRSK treats as "running".
@@ -48,7 +49,8 @@ func (a App) Version() string {
 // Role is the role name ("" for role-less commands).
 func (a App) Role() string { return a.role }
 
-func (a App) absoluteImage() string { return a.cfg.Repository() + ":" + a.Version() }
+// image is the image at the builder's version, as a word.
+func (a App) image() string { return q(a.cfg.Repository() + ":" + a.Version()) }
 
 // ContainerName is `<service>[-<role>][-<destination>]-<version>`; version ""
 // means the builder's version.
@@ -88,11 +90,11 @@ func (a App) Run(hostname string) (Cmd, error) {
 
 func (a App) run(hostname string) (cmdline.Command, []File, error) {
 	name := a.ContainerName("")
-	c := docker("run", "--detach", "--restart", "unless-stopped", "--name", name)
+	c := docker("run", "--detach", "--restart", "unless-stopped", "--name", q(name))
 	if hostname != "" {
-		c = c.Add("--hostname", hostname)
+		c = c.Add("--hostname", q(hostname))
 	}
-	c = c.Add("-e", `MRSK_CONTAINER_NAME="`+name+`"`)
+	c = c.Add("-e", "MRSK_CONTAINER_NAME="+shell.DoubleQuote(name))
 	r := a.roleConfig()
 	var files []File
 	if r != nil {
@@ -107,7 +109,9 @@ func (a App) run(hostname string) (cmdline.Command, []File, error) {
 	if r != nil {
 		c = c.Append(r.LabelArgs(), r.OptionArgs())
 	}
-	c = c.Add(a.absoluteImage())
+	c = c.Add(a.image())
+	// The role's cmd is a shell line by design, as in MRSK (`bin/jobs
+	// --queue x` is split by the remote shell into the container's argv).
 	if r != nil && r.Cmd() != "" {
 		c = c.Add(r.Cmd())
 	}
@@ -115,7 +119,7 @@ func (a App) run(hostname string) (cmdline.Command, []File, error) {
 }
 
 // Start starts the (stopped) container of the builder's version.
-func (a App) Start() Cmd { return named("app.start", docker("start", a.ContainerName(""))) }
+func (a App) Start() Cmd { return named("app.start", docker("start", q(a.ContainerName("")))) }
 
 // StartOrRun restarts an existing container of that exact name, or creates
 // it: what `app boot` executes. The env file is uploaded either way.
@@ -125,7 +129,7 @@ func (a App) StartOrRun(hostname string) (Cmd, error) {
 		return Cmd{}, err
 	}
 	return Cmd{Name: "app.start_or_run", Command: cmdline.Combine("||",
-		docker("start", a.ContainerName("")), run), Files: files}, nil
+		docker("start", q(a.ContainerName(""))), run), Files: files}, nil
 }
 
 // Stop stops the container of version, or the newest running container of
@@ -158,10 +162,10 @@ func (a App) Info() Cmd {
 func (a App) Logs(since, lines, grep string) Cmd {
 	logs := cmdline.New("xargs", "docker", "logs")
 	if since != "" {
-		logs = logs.Add("--since", since)
+		logs = logs.Add("--since", q(since))
 	}
 	if lines != "" {
-		logs = logs.Add("--tail", lines)
+		logs = logs.Add("--tail", q(lines))
 	}
 	logs = logs.Add("2>&1")
 	return query("app.logs", pipe(a.currentRunningContainerID(), logs, grepSingle(grep)))
@@ -193,7 +197,8 @@ func (a App) execExisting(cmd []string, interactive bool) cmdline.Command {
 	if interactive {
 		c = c.Add("-it")
 	}
-	return c.Add(a.ContainerName("")).Add(cmd...)
+	// cmd is the user's shell line (`mrsk app exec`), placed as typed.
+	return c.Add(q(a.ContainerName(""))).Add(cmd...)
 }
 
 // ExecuteInNewContainer runs cmd in a throw-away container of the image
@@ -217,7 +222,7 @@ func (a App) execNew(cmd []string, interactive bool) (cmdline.Command, []File, e
 		c = c.Add("-it")
 	}
 	c = c.Add("--rm").Append(env, a.cfg.VolumeArgs())
-	return c.Add(a.absoluteImage()).Add(cmd...), files, nil
+	return c.Add(a.image()).Add(cmd...), files, nil
 }
 
 // ExecuteInExistingContainerOverSSH is the interactive form, run locally.
@@ -280,7 +285,10 @@ func (a App) ListVersions(dockerArgs, statuses []string) Cmd {
 
 func (a App) listVersions(dockerArgs, statuses []string) cmdline.Command {
 	args := append([]string{"ps"}, a.filterArgs(statuses)...)
-	args = append(append(args, dockerArgs...), "--format", `"{{.Names}}"`)
+	for _, w := range dockerArgs {
+		args = append(args, q(w))
+	}
+	args = append(args, "--format", `"{{.Names}}"`)
 	return pipe(docker(args...),
 		cmdline.New("grep", "-oE", `"\-[^-]+$"`),
 		cmdline.New("cut", "-c", "2-"))
@@ -307,7 +315,7 @@ func (a App) RemoveContainer(version string) Cmd {
 // RenameContainer renames the role's container of version to the name for
 // newVersion (app boot moves a running same-version container aside).
 func (a App) RenameContainer(version, newVersion string) Cmd {
-	return named("app.rename_container", docker("rename", a.ContainerName(version), a.ContainerName(newVersion)))
+	return named("app.rename_container", docker("rename", q(a.ContainerName(version)), q(a.ContainerName(newVersion))))
 }
 
 // RemoveContainers removes all stopped containers of the role.
@@ -318,7 +326,7 @@ func (a App) RemoveContainers() Cmd {
 
 // ListImages lists the local images of the repository (`app images`).
 func (a App) ListImages() Cmd {
-	return query("app.list_images", docker("image", "ls", a.cfg.Repository()))
+	return query("app.list_images", docker("image", "ls", q(a.cfg.Repository())))
 }
 
 // RemoveImages removes all images labelled for the service.
@@ -330,21 +338,21 @@ func (a App) RemoveImages() Cmd {
 // TagCurrentAsLatest points the host-local `latest` tag at the builder's
 // version, which app boot/exec without --version then use.
 func (a App) TagCurrentAsLatest() Cmd {
-	return named("app.tag_current_as_latest", docker("tag", a.absoluteImage(), a.cfg.LatestImage()))
+	return named("app.tag_current_as_latest", docker("tag", a.image(), q(a.cfg.LatestImage())))
 }
 
 // filterArgs are `--filter label=service=S [--filter label=destination=D]
 // [--filter label=role=R]` plus one `--filter status=X` per status.
 func (a App) filterArgs(statuses []string) []string {
-	args := []string{"--filter", "label=service=" + a.cfg.Service()}
+	args := []string{"--filter", q("label=service=" + a.cfg.Service())}
 	if d := a.cfg.Destination(); d != "" {
-		args = append(args, "--filter", "label=destination="+d)
+		args = append(args, "--filter", q("label=destination="+d))
 	}
 	if a.role != "" {
-		args = append(args, "--filter", "label=role="+a.role)
+		args = append(args, "--filter", q("label=role="+a.role))
 	}
 	for _, s := range statuses {
-		args = append(args, "--filter", "status="+s)
+		args = append(args, "--filter", q("status="+s))
 	}
 	return args
 }

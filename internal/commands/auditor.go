@@ -5,6 +5,7 @@ import (
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // Auditor builds the commands that append to and read the audit log kept
@@ -31,8 +32,12 @@ func (a Auditor) LogFile() string {
 }
 
 // Record appends `[time] [performer] [destination] [details…] line`. Like
-// MRSK the words are not quoted: the remote shell's word splitting is part
-// of the audit log format.
+// MRSK the tags and the line are left unquoted when the shell would only
+// split them into words (and remove the quotes of a quoted part, as in
+// "Executed cmd 'ls -la' on…"): that word splitting is part of MRSK's audit
+// log format. Anything else (an exec'd command's redirections, `$(…)`,
+// `;`, a role or version from the command line) is single-quoted whole, so
+// that recording a line never runs any of it.
 func (a Auditor) Record(line string, details ...Tag) Cmd {
 	all := tags(a.who, a.cfg.Destination(), "", "", mergeTags(a.details, details))
 	var shown []string
@@ -42,10 +47,43 @@ func (a Auditor) Record(line string, details ...Tag) Cmd {
 		}
 		shown = append(shown, "["+t.Value+"]")
 	}
-	return named("auditor.record", cmdline.New("echo", strings.Join(shown, " "), line, ">>", a.LogFile()))
+	return named("auditor.record", cmdline.New("echo", auditWords(strings.Join(shown, " ")), auditWords(line),
+		">>", shell.Quote(a.LogFile())))
+}
+
+// auditWords is s as MRSK writes it when that is inert, else single-quoted.
+func auditWords(s string) string {
+	if inert(s) {
+		return s
+	}
+	return shell.SingleQuote(s)
+}
+
+// inert reports whether the shell does nothing with s but split it into
+// words at blanks and remove the quotes of single-quoted parts: outside
+// single quotes only letters, digits, blanks and characters without a
+// meaning to sh appear. `[…]` (MRSK's tag brackets) is only a pattern
+// matching one-character file names, which the audit log's directory (the
+// SSH user's home) does not normally hold.
+func inert(s string) bool {
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case quoted:
+		case c == ' ' || c == '[' || c == ']' ||
+			c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("-_./:@%+=,", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return !quoted
 }
 
 // Reveal prints the last 50 audit lines (`mrsk audit`).
 func (a Auditor) Reveal() Cmd {
-	return query("auditor.reveal", cmdline.New("tail", "-n", "50", a.LogFile()))
+	return query("auditor.reveal", cmdline.New("tail", "-n", "50", shell.Quote(a.LogFile())))
 }

@@ -88,37 +88,37 @@ func (b Builder) buildArgsEnv() []string {
 }
 
 func (b Builder) buildOptions() cmdline.Command {
-	c := cmdline.New("-t", b.cfg.AbsoluteImage(), "-t", b.cfg.LatestImage()).
+	c := cmdline.New("-t", q(b.cfg.AbsoluteImage()), "-t", q(b.cfg.LatestImage())).
 		Append(shell.Argumentize("--label", []shell.Pair{{Key: "service", Value: b.cfg.Service()}}, false))
 	for _, p := range b.b.Args.Pairs() {
-		c = c.Add("--build-arg", p.Key)
+		c = c.Add("--build-arg", shell.Quote(p.Key))
 	}
 	for _, s := range b.b.Secrets {
 		c = c.Append(shell.Argumentize("--secret", []shell.Pair{{Key: "id", Value: s}}, false))
 	}
-	return c.Add("--file", b.b.Dockerfile)
+	return c.Add("--file", shell.Quote(b.b.Dockerfile))
 }
 
 // Push builds the image and pushes both tags to the registry.
 func (b Builder) Push() Cmd {
 	if b.b.Kind == BuilderNative {
 		return Cmd{Name: "builder.push", Env: b.buildArgsEnv(), Command: and(
-			docker("build").Append(b.buildOptions()).Add(b.b.Context),
-			docker("push", b.cfg.AbsoluteImage()),
-			docker("push", b.cfg.LatestImage()))}
+			docker("build").Append(b.buildOptions()).Add(shell.Quote(b.b.Context)),
+			docker("push", q(b.cfg.AbsoluteImage())),
+			docker("push", q(b.cfg.LatestImage())))}
 	}
 	platforms := multiarchPlatforms
 	if b.b.Kind == BuilderNativeRemote {
 		platforms = "linux/" + b.b.RemoteArch
 	}
-	return Cmd{Name: "builder.push", Env: b.buildArgsEnv(), Command: docker("buildx", "build", "--push", "--platform", platforms,
-		"--builder", b.BuildxName()).Append(b.buildOptions()).Add(b.b.Context)}
+	return Cmd{Name: "builder.push", Env: b.buildArgsEnv(), Command: docker("buildx", "build", "--push", "--platform", q(platforms),
+		"--builder", q(b.BuildxName())).Append(b.buildOptions()).Add(shell.Quote(b.b.Context))}
 }
 
 // Create sets up the buildx builder (and docker contexts for remote
 // builders). Empty for the native builder.
 func (b Builder) Create() Cmd {
-	name := b.BuildxName()
+	name := q(b.BuildxName())
 	var c cmdline.Command
 	switch b.b.Kind {
 	case BuilderMultiarch:
@@ -126,20 +126,20 @@ func (b Builder) Create() Cmd {
 	case BuilderNativeRemote:
 		c = cmdline.Chain(
 			b.createContext(b.b.RemoteArch, b.b.RemoteHost),
-			docker("buildx", "create", "--name", name, b.contextName(b.b.RemoteArch), "--platform", "linux/"+b.b.RemoteArch))
+			docker("buildx", "create", "--name", name, b.contextName(b.b.RemoteArch), "--platform", q("linux/"+b.b.RemoteArch)))
 	case BuilderMultiarchRemote:
 		c = and(
 			b.createContext(b.b.LocalArch, b.b.LocalHost),
 			b.createContext(b.b.RemoteArch, b.b.RemoteHost),
-			docker("buildx", "create", "--name", name, b.contextName(b.b.LocalArch), "--platform", "linux/"+b.b.LocalArch),
-			docker("buildx", "create", "--append", "--name", name, b.contextName(b.b.RemoteArch), "--platform", "linux/"+b.b.RemoteArch))
+			docker("buildx", "create", "--name", name, b.contextName(b.b.LocalArch), "--platform", q("linux/"+b.b.LocalArch)),
+			docker("buildx", "create", "--append", "--name", name, b.contextName(b.b.RemoteArch), "--platform", q("linux/"+b.b.RemoteArch)))
 	}
 	return named("builder.create", c)
 }
 
 // Remove deletes what Create set up. Empty for the native builder.
 func (b Builder) Remove() Cmd {
-	name := b.BuildxName()
+	name := q(b.BuildxName())
 	var c cmdline.Command
 	switch b.b.Kind {
 	case BuilderMultiarch:
@@ -199,18 +199,19 @@ func (b Builder) Exists() Cmd {
 }
 
 // Pull pulls the configured version on an app host.
-func (b Builder) Pull() Cmd { return named("builder.pull", docker("pull", b.cfg.AbsoluteImage())) }
+func (b Builder) Pull() Cmd { return named("builder.pull", docker("pull", q(b.cfg.AbsoluteImage()))) }
 
 // Clean removes the local copy of the version on an app host, so that the
 // following pull fetches it fresh.
 func (b Builder) Clean() Cmd {
-	return named("builder.clean", docker("image", "rm", "--force", b.cfg.AbsoluteImage()))
+	return named("builder.clean", docker("image", "rm", "--force", q(b.cfg.AbsoluteImage())))
 }
 
-func (b Builder) contextName(arch string) string { return b.BuildxName() + "-" + arch }
+// contextName is the docker context of arch, as a word.
+func (b Builder) contextName(arch string) string { return q(b.BuildxName() + "-" + arch) }
 
 func (b Builder) createContext(arch, host string) cmdline.Command {
 	return docker("context", "create", b.contextName(arch),
-		"--description", "'"+b.BuildxName()+" "+arch+" native host'",
-		"--docker", "'host="+host+"'")
+		"--description", shell.SingleQuote(b.BuildxName()+" "+arch+" native host"),
+		"--docker", shell.SingleQuote("host="+host))
 }

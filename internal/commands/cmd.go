@@ -1,6 +1,11 @@
 package commands
 
-import "github.com/mrsk-go/mrsk/internal/cmdline"
+import (
+	"strings"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
 
 // Cmd is one command line and the short name it is logged under.
 type Cmd struct {
@@ -66,6 +71,18 @@ func combine(by string, cmds ...cmdline.Command) cmdline.Command {
 	return cmdline.Combine(by, kept...)
 }
 
+// q is how builders place a value from the config, the command line or a
+// host as one word: unchanged when it is plain (so MRSK's exact text is
+// kept for every ordinary name, path and image), single-quoted otherwise.
+// An empty value stays empty, so the helpers above still drop it as
+// MRSK's compact does.
+func q(s string) string {
+	if s == "" {
+		return ""
+	}
+	return shell.Quote(s)
+}
+
 // xargs prefixes a command with `xargs`, so it acts on the ids piped in.
 func xargs(c cmdline.Command) cmdline.Command {
 	return append(cmdline.New("xargs"), c...)
@@ -78,7 +95,7 @@ func containerIDFor(name string, onlyRunning bool) cmdline.Command {
 	if onlyRunning {
 		all = ""
 	}
-	return docker("container", "ls", all, "--filter", "name=^"+name+"$", "--quiet")
+	return docker("container", "ls", all, "--filter", "name=^"+q(name)+"$", "--quiet")
 }
 
 // SSHTarget is what an interactive `ssh -t` invocation needs to reach a host.
@@ -89,22 +106,24 @@ type SSHTarget struct {
 
 // overSSH wraps a command into `ssh [-J proxy] -t user@host '<command>'`, run
 // locally for interactive sessions. Like MRSK, the inner command is put in
-// single quotes without escaping. The quoted word is sensitive when the inner
+// single quotes; a `'` inside it ends the quotes, is escaped and reopens
+// them (MRSK does not escape it, so a command holding quotes reached the
+// remote shell changed). The quoted word is sensitive when the inner
 // command holds secrets, and then shows the inner command redacted.
 func overSSH(t SSHTarget, host string, inner cmdline.Command) cmdline.Command {
 	c := cmdline.New("ssh")
 	if t.Proxy != "" {
-		c = c.Add("-J", t.Proxy)
+		c = c.Add("-J", q(t.Proxy))
 	}
 	user := t.User
 	if user == "" {
 		user = "root"
 	}
-	c = c.Add("-t", user+"@"+host)
-	quoted := cmdline.Word{Text: "'" + inner.String() + "'"}
+	c = c.Add("-t", q(user+"@"+host))
+	quoted := cmdline.Word{Text: shell.SingleQuote(inner.String())}
 	if len(inner.Secrets()) > 0 {
 		quoted.Sensitive = true
-		quoted.Shown = "'" + inner.Redact() + "'"
+		quoted.Shown = shell.SingleQuote(inner.Redact())
 	}
 	return append(c, quoted)
 }
@@ -116,23 +135,33 @@ func spaced(flag, value string) string {
 	if value == "" {
 		return ""
 	}
-	return " " + flag + " " + value
+	return " " + flag + " " + q(value)
 }
 
-// grepSingle is the `grep '<pattern>'` filter of `logs` (single quotes, no
-// escaping, as MRSK renders it).
+// grepSingle is the `grep '<pattern>'` filter of `logs`, MRSK's form with a
+// `'` in the pattern escaped (MRSK's `--grep "don't"` searched for "dont").
 func grepSingle(pattern string) cmdline.Command {
 	if pattern == "" {
 		return nil
 	}
-	return cmdline.New("grep", "'"+pattern+"'")
+	return grepWords(pattern).Add(shell.SingleQuote(pattern))
 }
 
 // grepDouble is the `grep "<pattern>"` filter of `follow_logs`: it ends up
 // inside the single-quoted ssh argument, so MRSK switches to double quotes.
+// A pattern that double quotes would expand is single-quoted instead.
 func grepDouble(pattern string) cmdline.Command {
 	if pattern == "" {
 		return nil
 	}
-	return cmdline.New("grep", `"`+pattern+`"`)
+	return grepWords(pattern).Add(shell.DoubleQuote(pattern))
+}
+
+// grepWords is `grep`, plus `-e` when the pattern starts with "-", which
+// grep would otherwise take for options (`--grep -v` must search for "-v").
+func grepWords(pattern string) cmdline.Command {
+	if strings.HasPrefix(pattern, "-") {
+		return cmdline.New("grep", "-e")
+	}
+	return cmdline.New("grep")
 }

@@ -72,7 +72,7 @@ func (a App) cordVolumeArgs() cmdline.Command {
 	if a.cord == "" {
 		return nil
 	}
-	return cmdline.New("--volume", "$PWD/"+a.cord+":"+CordMount)
+	return cmdline.New("--volume", "$PWD/"+shell.Quote(a.cord+":"+CordMount))
 }
 
 // cordSourceFormat prints a container's cord directory (the host source of
@@ -83,27 +83,27 @@ const cordSourceFormat = `'{{range .Mounts}}{{if eq .Destination "` + CordMount 
 // CordInfo prints `<cord dir>|<ip> …` of the named container (any state);
 // it fails when there is no such container.
 func CordInfo(containerName string) Cmd {
-	return query("app.cord_info", docker("inspect", "--format", cordSourceFormat, containerName))
+	return query("app.cord_info", docker("inspect", "--format", cordSourceFormat, q(containerName)))
 }
 
 // MakeCord (re)creates the cord in the host directory dir (relative to the
 // home, or absolute as CordInfo prints it): before a run, and before a
 // stopped container is started again, or it would never turn healthy.
 func MakeCord(dir string) Cmd {
-	return named("app.make_cord", cmdline.New("mkdir", "-p", dir, "&&", "touch", dir+"/cord"))
+	return named("app.make_cord", cmdline.New("mkdir", "-p", shell.Quote(dir), "&&", "touch", shell.Quote(dir+"/cord")))
 }
 
 // CutCord deletes the cord in dir and prints the host's time (RFC 3339,
 // nanoseconds): the moment from which Traefik's log is read for the switch.
 func CutCord(dir string) Cmd {
-	return named("app.cut_cord", cmdline.New("rm", "-f", dir+"/cord", "&&", "date", "-u", "+%FT%T.%NZ"))
+	return named("app.cut_cord", cmdline.New("rm", "-f", shell.Quote(dir+"/cord"), "&&", "date", "-u", "+%FT%T.%NZ"))
 }
 
 // HealthState prints the docker health status of the named container
 // (empty without a health check).
 func HealthState(containerName string) Cmd {
 	return query("app.health_state", docker("inspect", "--format",
-		`'{{if .State.Health}}{{.State.Health.Status}}{{end}}'`, containerName))
+		`'{{if .State.Health}}{{.State.Health.Status}}{{end}}'`, q(containerName)))
 }
 
 // TraefikConfigsSince prints the docker-provider configurations Traefik
@@ -111,7 +111,7 @@ func HealthState(containerName string) Cmd {
 // exits 1 when there is none yet.
 func TraefikConfigsSince(since string) Cmd {
 	return query("traefik.configs_since", pipe(
-		docker("logs", TraefikContainer, "--since", since, "2>&1"),
+		docker("logs", TraefikContainer, "--since", q(since), "2>&1"),
 		cmdline.New("grep", "'Configuration received'"),
 		cmdline.New("grep", "providerName=docker")))
 }

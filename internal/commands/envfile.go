@@ -9,6 +9,7 @@ import (
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // Env files keep secret env values off every command line (mrsk differs from
@@ -90,7 +91,7 @@ func withEnvFile(env cmdline.Command, file string, lookup func(string) (string, 
 			}
 			content.WriteString(name + "=" + value + "\n")
 			if !placed {
-				out = out.Add("--env-file", file)
+				out = out.Add("--env-file", shell.Quote(file))
 				placed = true
 			}
 			i++
@@ -137,6 +138,9 @@ func EnvDirsCommand(files []File) Cmd {
 	}
 	if len(dirs) == 0 {
 		return Cmd{}
+	}
+	for i, d := range dirs {
+		dirs[i] = shell.Quote(d)
 	}
 	mkdir := cmdline.New("mkdir", "-p").Add(dirs...)
 	return named("env.make_directories", and(mkdir, cmdline.New("chmod", "700").Add(dirs...)))

@@ -3,6 +3,7 @@ package commands
 import (
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // HealthcheckPort is the host port the pre-deploy healthcheck container
@@ -46,12 +47,13 @@ func (h Healthcheck) Run() (Cmd, error) {
 		return Cmd{}, err
 	}
 	c := docker("run", "--detach",
-		"--name", h.ContainerNameWithVersion(),
-		"--publish", HealthcheckPort+":"+h.cfg.Healthcheck().Port,
-		"--label", "service="+h.ContainerName(),
-		"-e", `MRSK_CONTAINER_NAME="`+h.ContainerName()+`"`).
+		"--name", q(h.ContainerNameWithVersion()),
+		"--publish", q(HealthcheckPort+":"+h.cfg.Healthcheck().Port),
+		"--label", q("service="+h.ContainerName()),
+		"-e", "MRSK_CONTAINER_NAME="+shell.DoubleQuote(h.ContainerName())).
 		Append(env, web.HealthArgs(), h.cfg.VolumeArgs(), web.OptionArgs()).
-		Add(h.cfg.AbsoluteImage())
+		Add(q(h.cfg.AbsoluteImage()))
+	// The web role's cmd is a shell line by design, as in MRSK.
 	if cmd := web.Cmd(); cmd != "" {
 		c = c.Add(cmd)
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // Hook builds local hook invocations (`<hooks_path>/<name>` with MRSK_* env).
@@ -48,14 +49,16 @@ func (r HookRun) Environ() []string {
 }
 
 // ShellLine is the invocation as MRSK hands it to the local shell:
-// `( export K="v" … ; /usr/bin/env <path> )`, values double-quoted with `"`
-// escaped. Useful for logs; running Path with Environ avoids the shell.
+// `( export K="v" … ; /usr/bin/env <path> )`. Values keep MRSK's
+// double-quoted form unless they hold `$`, a backtick or `\`, which MRSK
+// let the shell expand (it only escaped `"`); those are single-quoted.
+// Useful for logs; running Path with Environ avoids the shell.
 func (r HookRun) ShellLine() string {
 	var b strings.Builder
 	b.WriteString("( export")
 	for _, t := range r.Env {
-		b.WriteString(" " + t.Name + `="` + strings.ReplaceAll(t.Value, `"`, `\"`) + `"`)
+		b.WriteString(" " + shell.Quote(t.Name) + "=" + shell.DoubleQuote(t.Value))
 	}
-	b.WriteString(" ; /usr/bin/env " + r.Path + " )")
+	b.WriteString(" ; /usr/bin/env " + shell.Quote(r.Path) + " )")
 	return b.String()
 }

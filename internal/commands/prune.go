@@ -5,6 +5,7 @@ import (
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // PruneKeepContainers is how many stopped containers of the service pruning
@@ -19,7 +20,8 @@ type Prune struct {
 // NewPrune returns the prune builder.
 func NewPrune(cfg *config.Config) Prune { return Prune{cfg: cfg} }
 
-func (p Prune) serviceFilter() string { return "label=service=" + p.cfg.Service() }
+// serviceFilter is the service's label filter, as a word.
+func (p Prune) serviceFilter() string { return q("label=service=" + p.cfg.Service()) }
 
 // Containers removes all but the newest PruneKeepContainers stopped
 // containers of the service. The destination is deliberately not filtered.
@@ -40,7 +42,10 @@ func (p Prune) DanglingImages() Cmd {
 // TaggedImages removes the service's tagged images that no container (in
 // any state) uses, always keeping <repo>:latest and <repo>:<none>.
 func (p Prune) TaggedImages() Cmd {
-	repo := p.cfg.Repository()
+	// The list is one double-quoted word around a command substitution: the
+	// filter is a word of the inner command, the repository is inside the
+	// double quotes.
+	repo := shell.InDoubleQuotes(p.cfg.Repository())
 	inUse := `"$(docker container ls -a --format '{{.Image}}\|' --filter ` + p.serviceFilter() +
 		` | tr -d '\n')` + repo + `:latest\|` + repo + `:<none>"`
 	return named("prune.tagged_images", pipe(

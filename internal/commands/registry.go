@@ -3,6 +3,7 @@ package commands
 import (
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // Registry builds `docker login` / `docker logout`.
@@ -28,13 +29,13 @@ func (r Registry) Login() (Cmd, error) {
 	if err != nil {
 		return Cmd{}, err
 	}
-	c := docker("login", reg.Server)
-	c = append(c.Add("-u"), cmdline.Secret(user))
+	c := docker("login", q(reg.Server))
+	c = append(c.Add("-u"), cmdline.Secret(shell.Quote(user)))
 	c = c.Add("--password-stdin")
 	return Cmd{Name: "registry.login", Command: c, Stdin: []byte(pass)}, nil
 }
 
 // Logout removes the stored registry credentials.
 func (r Registry) Logout() Cmd {
-	return named("registry.logout", docker("logout", r.cfg.Registry().Server))
+	return named("registry.logout", docker("logout", q(r.cfg.Registry().Server)))
 }

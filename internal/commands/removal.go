@@ -1,6 +1,9 @@
 package commands
 
-import "github.com/mrsk-go/mrsk/internal/cmdline"
+import (
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
 
 // Removal of the files mrsk (not MRSK) leaves on hosts: the secret env
 // files (envfile.go) and the cord directories (cord.go). A removal must not
@@ -11,7 +14,7 @@ import "github.com/mrsk-go/mrsk/internal/cmdline"
 // `app exec` containers (shared by the roles; deleting it again is
 // harmless).
 func (a App) RemoveEnvFiles() Cmd {
-	return named("app.remove_env_files", cmdline.New("rm", "-f", RoleEnvFile(a.cfg, a.role), AppEnvFile(a.cfg)))
+	return named("app.remove_env_files", cmdline.New("rm", "-f", shell.Quote(RoleEnvFile(a.cfg, a.role)), shell.Quote(AppEnvFile(a.cfg))))
 }
 
 // RemoveUnusedCords deletes the cord directories that no container on the
@@ -31,7 +34,7 @@ func RemoveUnusedCords() Cmd {
 
 // RemoveEnvFile deletes the accessory's env file.
 func (a Accessory) RemoveEnvFile() Cmd {
-	return named("accessory.remove_env_file", cmdline.New("rm", "-f", AccessoryEnvFile(a.acc)))
+	return named("accessory.remove_env_file", cmdline.New("rm", "-f", shell.Quote(AccessoryEnvFile(a.acc))))
 }
 
 // RemoveEnvFile deletes Traefik's env file.

@@ -38,7 +38,7 @@ func (t Traefik) Run() (Cmd, error) {
 		return Cmd{}, err
 	}
 	c := docker("run", "--name", TraefikContainer, "--detach", "--restart", "unless-stopped",
-		"--publish", tc.HostPort+":80",
+		"--publish", q(tc.HostPort+":80"),
 		"--volume", "/var/run/docker.sock:/var/run/docker.sock").
 		Append(env, t.cfg.LoggingArgs())
 	if tc.Labels.Len() > 0 {
@@ -52,7 +52,7 @@ func (t Traefik) Run() (Cmd, error) {
 	// and a switch makes two in a row (the new container healthy, then
 	// the old one drained); 200 ms lets the second one through at once.
 	// A user's own traefik.args come after, so they win.
-	c = c.Add(tc.Image, "--providers.docker", "--log.level=DEBUG", "--providers.providersThrottleDuration="+traefikThrottle)
+	c = c.Add(q(tc.Image), "--providers.docker", "--log.level=DEBUG", "--providers.providersThrottleDuration="+traefikThrottle)
 	if tc.Args.Len() > 0 {
 		c = c.Append(shell.Optionize(tc.Args, "="))
 	}
