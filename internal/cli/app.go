@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mrsk-go/mrsk/internal/flow"
+	"github.com/mrsk-go/mrsk/internal/names"
 )
 
 // logsOptions are shared by `app logs`, `accessory logs` and `traefik logs`.
@@ -78,6 +79,9 @@ func appCommand(a *App) *cobra.Command {
 		leaf("remove", "Delete the app's containers, images and env files from the servers", noArgs(), a.wired((*flow.Session).AppRemove)),
 		hidden(leaf("remove_container", "Delete the app container of one version", argSpec{min: 1, max: 1, usage: "VERSION"},
 			a.runFlow(func(ctx context.Context, s *flow.Session, args []string) error {
+				if err := names.Version.Check(args[0], "app remove_container VERSION"); err != nil {
+					return err
+				}
 				return s.AppRemoveContainer(ctx, args[0])
 			}))),
 		hidden(leaf("remove_containers", "Delete every stopped app container", noArgs(), a.wired((*flow.Session).AppRemoveContainers))),

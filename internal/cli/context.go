@@ -71,6 +71,9 @@ func envMap(env []string) map[string]string {
 func (a *App) startUp(cmd *cobra.Command) error {
 	a.Command = strings.Fields(commandName(cmd))
 	a.Out.SetVerbosity(a.Opts.Verbose, a.Opts.Quiet)
+	if err := a.Opts.checkNames(); err != nil {
+		return err
+	}
 	if a.Opts.filtering() {
 		_, err := a.Selected()
 		return err

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mrsk-go/mrsk/internal/flow"
+	"github.com/mrsk-go/mrsk/internal/names"
 )
 
 // mainCommands are the top-level commands that are not namespaces.
@@ -29,7 +30,12 @@ func mainCommands(a *App) []*cobra.Command {
 	redeployCmd.Flags().BoolVarP(&redeploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
 	dryRunFlag(redeployCmd, &redeploy.dryRun)
 	rollbackCmd := leaf("rollback", "Switch back to VERSION, an earlier container still on every host", argSpec{min: 1, max: 1, usage: "VERSION"},
-		a.runFlowDry(&rollback.dryRun, func(ctx context.Context, s *flow.Session, args []string) error { return s.Rollback(ctx, args[0]) }))
+		a.runFlowDry(&rollback.dryRun, func(ctx context.Context, s *flow.Session, args []string) error {
+			if err := names.Version.Check(args[0], "rollback VERSION"); err != nil {
+				return err
+			}
+			return s.Rollback(ctx, args[0])
+		}))
 	dryRunFlag(rollbackCmd, &rollback.dryRun)
 	removeCmd := leaf("remove", "Delete everything mrsk put on the servers (asks first; -y to skip)", noArgs(),
 		a.runFlowDry(&remove.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Remove(ctx, remove.confirmed) }))

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/mrsk-go/mrsk/internal/names"
 )
 
 // GlobalOptions are the class options MRSK accepts on every command.
@@ -32,6 +34,20 @@ func (o *GlobalOptions) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.ConfigFile, "config-file", "c", defaultConfigFile, "The config file")
 	fs.StringVarP(&o.Destination, "destination", "d", "", "Merge config/deploy.NAME.yml over the config and load .env.NAME")
 	fs.BoolVarP(&o.SkipHooks, "skip-hooks", "H", false, "Do not run the hooks in .mrsk/hooks")
+}
+
+// checkNames refuses a --version or -d that can never be valid (package
+// names) before anything else happens.
+func (o *GlobalOptions) checkNames() error {
+	if strings.TrimSpace(o.Version) != "" {
+		if err := names.Version.Check(o.Version, "--version"); err != nil {
+			return err
+		}
+	}
+	if o.Destination != "" {
+		return names.Destination.Check(o.Destination, "-d/--destination")
+	}
+	return nil
 }
 
 // filtering reports whether a host/role filter was given; MRSK then loads the

@@ -381,6 +381,6 @@ func (s *Session) AccessoryExec(ctx context.Context, name, cmd string, o ExecOpt
 			return err
 		}
 	}
-	line := execAuditLine(cmd, fmt.Sprintf("Executed cmd '%s' on %s accessory", cmd, acc.Name))
+	line := fmt.Sprintf("Executed cmd '%s' on %s accessory", cmd, acc.Name)
 	return s.showOn(ctx, hosts, "", line, c)
 }

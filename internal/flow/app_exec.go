@@ -3,7 +3,6 @@ package flow
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -62,7 +61,7 @@ func (s *Session) AppExec(ctx context.Context, cmd string, o ExecOptions) error 
 		return s.attach(ctx, host, c)
 	}
 
-	line := execAuditLine(cmd, fmt.Sprintf("Executed cmd '%s' on app version %s", cmd, version))
+	line := fmt.Sprintf("Executed cmd '%s' on app version %s", cmd, version)
 	if !o.Reuse {
 		s.Out.Say("Launching command with version %s from new container...", version)
 		c, err := commands.NewApp(s.Cfg, "").AtVersion(version).ExecuteInNewContainer(argv, false)
@@ -144,16 +143,4 @@ func (s *Session) attach(ctx context.Context, host string, c commands.Cmd) error
 		return &ExitStatusError{Host: host, Status: status}
 	}
 	return nil
-}
-
-// execAuditLine is the audit line of an exec. The audit record is an
-// unquoted `echo … >> log`, as in MRSK, so a command holding quotes,
-// redirections or substitutions would run on the host as part of the echo
-// (`sh -c 'echo x > /data/k'` wrote /data/k outside the container). Such a
-// line is single-quoted whole; plain commands keep MRSK's exact form.
-func execAuditLine(cmd, line string) string {
-	if !strings.ContainsAny(cmd, "'\"`$\\;&|<>()*?[]{}!#~\n") {
-		return line
-	}
-	return "'" + strings.ReplaceAll(line, "'", `'\''`) + "'"
 }
