@@ -195,7 +195,7 @@ func (b Builder) Exists() Cmd {
 	if b.b.Kind == BuilderNative {
 		return Cmd{}
 	}
-	return query("builder.exists", docker("buildx", "inspect", b.BuildxName()))
+	return query("builder.exists", docker("buildx", "inspect", q(b.BuildxName())))
 }
 
 // Pull pulls the configured version on an app host.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
 )
 
@@ -186,7 +187,21 @@ var quotingCases = []quotingCase{
 			MakeCord(CordDir(a.ContainerName(""), "0123")))
 		web := NewApp(cfg, "web")
 		c.plain(web.Stop(v), web.Status(v), web.ContainerIDForVersion(v, false), web.RemoveContainer(v),
-			web.RenameContainer(v, v+"_replaced_0123"))
+			web.RenameContainer(v, v+"_replaced_0123"), Batch("batch", a.Start(), Tolerant(web.Stop(v))))
+		return c.units()
+	}},
+	// SetVersion is how rollback sets the configured version; a blank one
+	// restores the version found at load.
+	{name: "configured version", slot: exact, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {
+		cfg, _ := h.load(quotingBaseYAML)
+		cfg.SetVersion(v)
+		hc, b := NewHealthcheck(cfg), NewBuilder(cfg)
+		var c collect
+		c.add(hc.Run())
+		c.plain(hc.Status(), hc.ContainerHealthLog(), hc.Logs(), hc.Stop(), hc.Remove(), b.Pull(), b.Clean(), b.Push())
+		// A version with "_" is not abbreviated in MRSK_SERVICE_VERSION.
+		cfg.SetVersion(v + "_0")
+		c.plain(hookUnitCmd(NewHook(cfg, Who{Now: quotingNow, Performer: "dhh"}).Run("pre-deploy")))
 		return c.units()
 	}},
 	{name: "role name (and list_versions words)", slot: exact, prep: noSlash, build: func(h *harness, v string) ([]unit, error) {
@@ -194,7 +209,7 @@ var quotingCases = []quotingCase{
 		a := NewApp(cfg, v)
 		return lines(a.Info(), a.CurrentRunningVersion(), a.ListContainers(), a.ListContainerNames(),
 			a.RemoveContainers(), a.RemoveImages(), a.Start(), a.Stop(""), a.RemoveEnvFiles(),
-			a.ListVersions([]string{v}, []string{v}), a.CurrentRunningContainerID()), nil
+			a.ListVersions([]string{v}, []string{v}), a.CurrentRunningContainerID(), a.RoleState()), nil
 	}},
 	{name: "container name (read from a host)", slot: exact, build: func(h *harness, v string) ([]unit, error) {
 		cfg, _ := h.load(quotingBaseYAML)
@@ -357,9 +372,10 @@ var quotingCases = []quotingCase{
 		yml := std(webServers + "healthcheck:\n  cmd: " + js(v) + "\n  interval: " + js(v) + "\n")
 		return withConfig(h, yml, func(cfg *config.Config, c *collect) { appLines(cfg, c) })
 	}},
-	{name: "healthcheck path and port", slot: escaped, config: true, build: func(h *harness, v string) ([]unit, error) {
-		// URI.join puts a "/" before a relative path: keep the shape.
-		yml := std(webServers + "healthcheck:\n  path: " + js("/"+v) + "\n  port: " + js(v) + "\n")
+	{name: "healthcheck path", slot: escaped, config: true, build: func(h *harness, v string) ([]unit, error) {
+		// URI.join puts a "/" before a relative path: keep the shape. (The
+		// port is a number, checked by the config schema.)
+		yml := std(webServers + "healthcheck:\n  path: " + js("/"+v) + "\n")
 		return withConfig(h, yml, func(cfg *config.Config, c *collect) { appLines(cfg, c) })
 	}},
 	{name: "image and registry server", slot: exact, config: true, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {
@@ -401,7 +417,7 @@ var quotingCases = []quotingCase{
 		for _, yml := range []string{both, remote} {
 			u, err := withConfig(h, yml, func(cfg *config.Config, c *collect) {
 				b := NewBuilder(cfg)
-				c.plain(b.Create(), b.Remove(), b.Push())
+				c.plain(b.Create(), b.Remove(), b.Push(), b.Exists(), b.Info())
 			})
 			if err != nil {
 				return nil, err
@@ -414,12 +430,18 @@ var quotingCases = []quotingCase{
 		yml := std(webServers + "traefik:\n  image: " + js(v) + "\n  host_port: " + js(v) + "\n")
 		return withConfig(h, yml, func(cfg *config.Config, c *collect) { c.add(NewTraefik(cfg).Run()) })
 	}},
-	{name: "accessory image, port and host", slot: exact, config: true, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {
-		yml := std(webServers + "accessories:\n  db:\n    image: " + js(v) + "\n    host: " + js(v) + "\n    port: " + js(v+":80") + "\n")
+	{name: "accessory image and port", slot: exact, config: true, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {
+		yml := std(webServers + "accessories:\n  db:\n    image: " + js(v) + "\n    host: 1.1.1.5\n    port: " + js(v+":80") + "\n")
 		return withConfig(h, yml, func(cfg *config.Config, c *collect) {
 			accessoryLines(cfg, c)
 			a, _ := NewAccessory(cfg, "db")
 			c.plain(a.RemoveImage())
+		})
+	}},
+	{name: "accessory host (the schema refuses most)", slot: exact, config: true, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {
+		yml := std(webServers + "accessories:\n  db:\n    image: mysql\n    host: " + js(v) + "\n")
+		return withConfig(h, yml, func(cfg *config.Config, c *collect) {
+			a, _ := NewAccessory(cfg, "db")
 			c.add(a.FollowLogs(SSHTarget{}, "x"))
 			c.add(a.ExecuteInExistingContainerOverSSH(SSHTarget{}, []string{"true"}))
 		})
@@ -457,6 +479,9 @@ func ind(n int, s string) string {
 	pad := strings.Repeat(" ", n)
 	return pad + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+pad) + "\n"
 }
+
+// hookUnitCmd is hookUnit's line as a Cmd.
+func hookUnitCmd(r HookRun) Cmd { return Cmd{Command: cmdline.New(hookUnit(r).line)} }
 
 // hookUnit runs a hook's shell line with its `/usr/bin/env <path>` replaced
 // by a stub that records the path and the exported values.

@@ -128,7 +128,9 @@ func checkQuoting(t *testing.T, h *harness, ref *reference, token, v string) {
 		default:
 			u, err = c.build(h, hv)
 			if err != nil {
-				skipped[i] = true // the value cannot be loaded: nothing to place
+				// The config refuses the value: nothing to place.
+				skipped[i] = true
+				t.Logf("%s: %v", c.name, err)
 			}
 		}
 		if !skipped[i] && len(u) != len(ref.units[i]) {

@@ -142,7 +142,7 @@ func SwitchWait(newName, since string, newBound time.Duration, old *Container, u
 		if len(old.IPs) > 0 {
 			var named []string
 			for _, ip := range old.IPs {
-				named = append(named, `*"//`+ip+`:"*`)
+				named = append(named, `*"//`+shell.InDoubleQuotes(ip)+`:"*`)
 			}
 			traefik = `*"Configuration received"*providerName=docker*) case "$l" in ` + strings.Join(named, "|") +
 				`) ;; *) r=switched; break;; esac;;`
