@@ -12,11 +12,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 FUZZTIME=${FUZZTIME:-20s}
 
-# package target — the config loader (YAML + ERB templates) and the shell
-# quoting (round trip through a real sh).
+# package target — the config loader (YAML + ERB templates), the shell
+# quoting (round trip through a real sh) and every command builder (each
+# value reaches the stub programs of a real sh and bash as one intact word).
 TARGETS=(
   "./internal/config FuzzLoad"
   "./internal/shell FuzzEscape"
+  "./internal/commands FuzzBuilderQuoting"
 )
 
 failed=()

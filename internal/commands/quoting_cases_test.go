@@ -177,7 +177,7 @@ func (s slot) relaxed(v string) bool {
 // for pipelines are what the runs cost, so lines are not repeated).
 var quotingCases = []quotingCase{
 	{name: "version (--version, rollback VERSION, versions read from hosts)", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		a := NewApp(cfg, "web").AtVersion(v)
 		var c collect
 		c.add(a.Run(""))
@@ -193,7 +193,7 @@ var quotingCases = []quotingCase{
 	// SetVersion is how rollback sets the configured version; a blank one
 	// restores the version found at load.
 	{name: "configured version", slot: exact, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg, _ := h.load(quotingBaseYAML) // a fresh one: SetVersion changes it
 		cfg.SetVersion(v)
 		hc, b := NewHealthcheck(cfg), NewBuilder(cfg)
 		var c collect
@@ -205,19 +205,19 @@ var quotingCases = []quotingCase{
 		return c.units()
 	}},
 	{name: "role name (and list_versions words)", slot: exact, prep: noSlash, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		a := NewApp(cfg, v)
 		return lines(a.Info(), a.CurrentRunningVersion(), a.ListContainers(), a.ListContainerNames(),
 			a.RemoveContainers(), a.RemoveImages(), a.Start(), a.Stop(""), a.RemoveEnvFiles(),
 			a.ListVersions([]string{v}, []string{v}), a.CurrentRunningContainerID(), a.RoleState()), nil
 	}},
 	{name: "container name (read from a host)", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		a := NewApp(cfg, "web")
 		return lines(a.ContainerIDFor(v, false), a.ContainerIDFor(v, true), CordInfo(v), HealthState(v)), nil
 	}},
 	{name: "logs --since/--lines/--grep, --follow over ssh (user, proxy, host)", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		var c collect
 		acc, err := NewAccessory(cfg, "db")
 		c.err = err
@@ -231,7 +231,7 @@ var quotingCases = []quotingCase{
 		return c.units()
 	}},
 	{name: "container hostname", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		a := NewApp(cfg, "web")
 		var c collect
 		c.add(a.Run(v))
@@ -240,7 +240,7 @@ var quotingCases = []quotingCase{
 		return c.units()
 	}},
 	{name: "interactive ssh user, proxy and host", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		a := NewApp(cfg, "web")
 		t := SSHTarget{User: v, Proxy: v}
 		var c collect
@@ -256,25 +256,25 @@ var quotingCases = []quotingCase{
 		return c.units()
 	}},
 	{name: "cord directory", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		var c collect
 		c.plain(MakeCord(v), CutCord(v), MakeCord(CordDir(v, "0123")))
 		c.add(NewApp(cfg, "web").WithCord(v).Run(""))
 		return c.units()
 	}},
 	{name: "uploaded file path", slot: exact, prep: fileName, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		acc, err := NewAccessory(cfg, "db")
 		return lines(WriteFile(v, 0o600), acc.ChmodUploaded(v), acc.MakeDirectoryFor("d/"+v+"/f"),
 			EnvDirsCommand([]File{{Path: ".mrsk/env/" + v + "/x.env"}})), err
 	}},
 	{name: "accessory directory ($PWD/…)", slot: bare, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		acc, err := NewAccessory(cfg, "db")
 		return lines(acc.MakeDirectory(v), acc.MakeDirectory("$PWD/app-db/"+v)), err
 	}},
 	{name: "audit line, performer and details", slot: auditText, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		who := Who{Now: quotingNow, Performer: "dhh"}
 		return lines(NewAuditor(cfg, who).Record(v),
 			NewAuditor(cfg, who).Record("Executed cmd '"+v+"' on app version 1"),
@@ -282,7 +282,7 @@ var quotingCases = []quotingCase{
 			NewAuditor(cfg, who, Tag{"role", v}).Record("x", Tag{"detail", v})), nil
 	}},
 	{name: "hook env and name", slot: exact, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		return []unit{
 			hookUnit(NewHook(cfg, Who{Now: quotingNow, Performer: v}).Run("pre-deploy", Tag{"hosts", v}, Tag{"command", v})),
 			hookUnit(NewHook(cfg, Who{Now: quotingNow, Performer: "dhh"}).Run(v)),
@@ -292,7 +292,7 @@ var quotingCases = []quotingCase{
 		return lines(Lock{LockedBy: v, Now: quotingNow}.Acquire(v, v)), nil
 	}},
 	{name: "exec command (the user's own line) over ssh", slot: userLine, build: func(h *harness, v string) ([]unit, error) {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		app := NewApp(cfg, "web")
 		acc, err := NewAccessory(cfg, "db")
 		if err != nil {
@@ -311,7 +311,7 @@ var quotingCases = []quotingCase{
 		}
 		return u, err
 	}, userLines: func(h *harness, v string) []string {
-		cfg, _ := h.load(quotingBaseYAML)
+		cfg := h.base()
 		app := NewApp(cfg, "web")
 		acc, _ := NewAccessory(cfg, "db")
 		appNew, _, _ := app.execNew([]string{v}, true)

@@ -86,7 +86,8 @@ type harness struct {
 	cfgDir string // where configs are written to be loaded
 	shells []string
 	// pick, when set, chooses the shells a value is run in.
-	pick func(v string) []string
+	pick    func(v string) []string
+	baseCfg *config.Config
 }
 
 func newHarness(tb testing.TB, dir string) *harness {
@@ -372,6 +373,19 @@ func yamlKeeps(s string) bool {
 	}
 	m, ok := v.(*config.OMap)
 	return ok && m.Value("k") == s && m.Has(s)
+}
+
+// base is quotingBaseYAML loaded once (builders do not change a config;
+// only SetVersion does, so cases that use it load their own).
+func (h *harness) base() *config.Config {
+	if h.baseCfg == nil {
+		cfg, err := h.load(quotingBaseYAML)
+		if err != nil {
+			panic(err)
+		}
+		h.baseCfg = cfg
+	}
+	return h.baseCfg
 }
 
 // load loads a deploy.yml (version 999, empty environment).
