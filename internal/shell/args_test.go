@@ -62,3 +62,32 @@ func TestBlank(t *testing.T) {
 		}
 	}
 }
+
+func TestArgumentizeQuotesKeysAndListWords(t *testing.T) {
+	got := Argumentize("--label", []Pair{{"a b", "1"}, {"k;id", nil}, {"plain.key-1", "x"}}, false).Words()
+	want := []string{"--label", `'a b'="1"`, "--label", "'k;id'", "--label", `plain.key-1="x"`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("pairs: got %q, want %q", got, want)
+	}
+	got = Argumentize("--volume", []any{"/a:/b", "$PWD/x:/y", "/d;touch x:/d"}, false).Words()
+	want = []string{"--volume", "/a:/b", "--volume", "$PWD/x:/y", "--volume", "'/d;touch x:/d'"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("list: got %q, want %q", got, want)
+	}
+	words := Argumentize("-e", []Pair{{"A B", "v 1"}}, false).Words()
+	if out := shellEval(t, words); !reflect.DeepEqual(out, []string{"-e", "A B=v 1"}) {
+		t.Errorf("sh reads %q", out)
+	}
+}
+
+func TestOptionizeQuotesNames(t *testing.T) {
+	got := Optionize([]Pair{{"cap-add", true}, {"x;id", "1"}}, "").Words()
+	want := []string{"--cap-add", "'--x;id'", `"1"`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	got = Optionize([]Pair{{"a b", "c"}}, "=").Words()
+	if out := shellEval(t, got); !reflect.DeepEqual(out, []string{"--a b=c"}) {
+		t.Errorf("with '=': %q reads %q", got, out)
+	}
+}
