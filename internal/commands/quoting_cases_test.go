@@ -266,7 +266,8 @@ var quotingCases = []quotingCase{
 		cfg := h.base()
 		acc, err := NewAccessory(cfg, "db")
 		return lines(WriteFile(v, 0o600), acc.ChmodUploaded(v), acc.MakeDirectoryFor("d/"+v+"/f"),
-			EnvDirsCommand([]File{{Path: ".mrsk/env/" + v + "/x.env"}})), err
+			EnvDirsCommand([]File{{Path: ".mrsk/env/" + v + "/x.env"}}),
+			WithFileInline(Cmd{Command: cmdline.New("true"), Files: []File{{Path: v + ".env", Mode: 0o600}}})), err
 	}},
 	{name: "accessory directory ($PWD/…)", slot: bare, build: func(h *harness, v string) ([]unit, error) {
 		cfg := h.base()
