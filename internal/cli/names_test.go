@@ -63,8 +63,8 @@ func TestLogsGrepIsOnePattern(t *testing.T) {
 	inRepo(t)
 	write(t, "config/deploy.yml", wiringConfig)
 	for grep, want := range map[string]string{
-		"don't": `| grep 'don'\''t'`,
-		"-v":    `| grep -e '-v'`,
+		"don't":                    `| grep 'don'\''t'`,
+		"-v":                       `| grep -e '-v'`,
 		"a'; touch /tmp/x; echo '": `| grep 'a'\''; touch /tmp/x; echo '\'''`,
 	} {
 		r, trace := runFakeEnv(t, []string{"VERSION=v1"}, "app", "logs", "--grep", grep)
