@@ -85,9 +85,11 @@ type harness struct {
 	empty  string // the PATH
 	cfgDir string // where configs are written to be loaded
 	shells []string
-	// pick, when set, chooses the shells a value is run in.
-	pick    func(v string) []string
-	baseCfg *config.Config
+	// pick and pickCase, when set, choose the shells and the cases (by
+	// index) a value is run in.
+	pick     func(v string) []string
+	pickCase func(v string, i int) bool
+	baseCfg  *config.Config
 }
 
 func newHarness(tb testing.TB, dir string) *harness {
@@ -123,6 +125,11 @@ func (h *harness) runAll(shells []string, units []unit) (map[string][]unitResult
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("%s: %v", sh, r)
+				}
+			}()
 			res, err := h.run(sh, units)
 			errs[i] = err
 			mu.Lock()
