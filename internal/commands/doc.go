@@ -13,4 +13,12 @@
 // (secret env, build args, registry credentials) are sensitive words, so
 // Cmd.Redact shows them as [REDACTED] while Cmd.String carries them to the
 // remote shell.
+//
+// Every value a builder places on a line is quoted by that builder (q and
+// package shell): a plain value keeps MRSK's exact text, anything else
+// reaches the programs as one word and is never run. Only the user's own
+// command lines (exec CMD, a role's or accessory's cmd) stay shell by
+// design. FuzzBuilderQuoting checks this for every builder in a real sh and
+// bash; TestQuotingCoversEveryBuilder fails when a new builder is not
+// driven by it.
 package commands
