@@ -50,6 +50,10 @@ func FuzzBuilderQuoting(f *testing.F) {
 		f.Add(s)
 	}
 	h := newHarness(f, f.TempDir())
+	// Each seed goes through one of the shells (alternating), so a plain
+	// `go test ./...` stays quick and still runs every case in both.
+	all := h.shells
+	h.pick = func(v string) []string { return all[len(v)%len(all) : len(v)%len(all)+1] }
 	if fuzzing() {
 		// A fuzz worker talks to its coordinator over inherited file
 		// descriptors (3 to 5) that are not close-on-exec, so every shell
@@ -61,8 +65,6 @@ func FuzzBuilderQuoting(f *testing.F) {
 		// cases, picked by the input: a bounded run tries more inputs, and
 		// every shell and case is still fuzzed. The seeds (a plain `go
 		// test`) go through all of them.
-		all := h.shells
-		h.pick = func(v string) []string { return all[len(v)%len(all) : len(v)%len(all)+1] }
 		h.pickCase = func(v string, i int) bool {
 			f := fnv.New32a()
 			f.Write([]byte(v))
