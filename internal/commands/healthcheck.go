@@ -40,7 +40,7 @@ func (h Healthcheck) ContainerNameWithVersion() string {
 func (h Healthcheck) Run() (Cmd, error) {
 	web := h.cfg.Role("web")
 	if web == nil {
-		return Cmd{}, &config.ValidationError{Msg: "The pre-deploy healthcheck needs a `web` role in servers (config/deploy.yml)"}
+		return Cmd{}, &config.ValidationError{Msg: "The pre-deploy healthcheck needs a `web` role in servers (" + h.cfg.FileName() + ")"}
 	}
 	env, files, err := withEnvFile(web.EnvArgs(), RoleEnvFile(h.cfg, "web"), h.cfg.Getenv)
 	if err != nil {

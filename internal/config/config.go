@@ -156,6 +156,11 @@ func (c *Config) Dir() string { return c.dir }
 // ConfigPath is the absolute path of the base config file.
 func (c *Config) ConfigPath() string { return c.configPath }
 
+// FileName is the config file as the user named it (relative to the
+// project when it is inside it), for messages: `config/deploy.yml`, or what
+// -c gave.
+func (c *Config) FileName() string { return c.relName(c.configPath) }
+
 // DestinationPath is the absolute path of the destination file ("" without).
 func (c *Config) DestinationPath() string { return c.destinationPath }
 

@@ -50,7 +50,7 @@ func (s *Session) buildPush(ctx context.Context) error {
 	if buildx := b.LocalBuildx(); !buildx.Empty() {
 		if _, err := s.local(ctx, buildx, false); err != nil {
 			if cmdline.IsExit(err) {
-				return &BuildError{Msg: "Docker buildx plugin is not installed locally: install it (Debian: apt-get install docker-buildx) or set `builder: {multiarch: false}` in config/deploy.yml"}
+				return &BuildError{Msg: "Docker buildx plugin is not installed locally: install it (Debian: apt-get install docker-buildx) or set `builder: {multiarch: false}` in " + s.Cfg.FileName()}
 			}
 			return err
 		}
@@ -59,7 +59,7 @@ func (s *Session) buildPush(ctx context.Context) error {
 		return err
 	}
 	if err := b.CheckDockerfile(s.FileExists); err != nil {
-		return &BuildError{Msg: err.Error() + ": create it, or point `builder: {dockerfile: …}` in config/deploy.yml at yours"}
+		return &BuildError{Msg: err.Error() + ": create it, or point `builder: {dockerfile: …}` in " + s.Cfg.FileName() + " at yours"}
 	}
 	if exists := b.Exists(); !exists.Empty() {
 		if _, err := s.local(ctx, exists, false); err != nil {

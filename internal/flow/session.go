@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -198,7 +198,7 @@ func (s *Session) primary() (string, error) {
 	if h := s.Sel.PrimaryHost(); h != "" {
 		return h, nil
 	}
-	return "", errors.New("no primary host: the config has no `web` role and no --hosts/--roles narrowed the selection; add a web role under servers: in config/deploy.yml or pass --hosts HOST")
+	return "", fmt.Errorf("no primary host: the config has no `web` role and no --hosts/--roles narrowed the selection; add a web role under servers: in %s or pass --hosts HOST", s.Cfg.FileName())
 }
 
 // version is the configured version (--version, VERSION, git), resolved
