@@ -61,11 +61,13 @@ func (c *Config) init() error {
 		}
 	}
 	reg := c.raw.Map("registry")
-	if shell.Blank(reg.Value("username")) {
-		return &ValidationError{Msg: "You must specify a username for the registry in config/deploy.yml"}
-	}
-	if shell.Blank(reg.Value("password")) {
-		return &ValidationError{Msg: "You must specify a password for the registry in config/deploy.yml (or set the ENV variable if that's used)"}
+	if _, local := localRegistryPort(reg); !local { // no registry: nothing to log in to
+		if shell.Blank(reg.Value("username")) {
+			return &ValidationError{Msg: "You must specify a username for the registry in config/deploy.yml"}
+		}
+		if shell.Blank(reg.Value("password")) {
+			return &ValidationError{Msg: "You must specify a password for the registry in config/deploy.yml (or set the ENV variable if that's used)"}
+		}
 	}
 	if v := c.raw.Map("ssh").Value("connect_timeout"); truthy(v) {
 		if f, err := strconv.ParseFloat(shell.ToS(v), 64); err != nil || f <= 0 {
