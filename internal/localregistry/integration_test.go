@@ -221,3 +221,28 @@ func TestDeliverWithoutRegistry(t *testing.T) {
 	}
 	r.noPortLeft()
 }
+
+// BuildKit pushes too (buildx's docker driver: the daemon's own BuildKit,
+// on this machine's network, as `docker buildx build --push` runs it).
+func TestBuildxPushToLocalEndpoint(t *testing.T) {
+	r := newRig(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM "+r.e.Images.Curl+"\nRUN echo bx > /version\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := r.store.ListenPush(r.port, "app", localregistry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.local("docker", "buildx", "build", "--builder", "default", "--push", "--platform", "linux/amd64",
+		"-t", r.ref("bx"), "-t", r.ref("latest"), dir)
+	p.Close()
+	t.Cleanup(func() { _ = exec.Command("docker", "rmi", "-f", r.ref("bx"), r.ref("latest")).Run() })
+	r.deliver("bx")
+	for h, o := range r.onHosts(cmdline.New("docker", "run", "--rm", r.ref("bx"), "cat", "/version")) {
+		if o != "bx" {
+			t.Errorf("%s runs %q, want bx", h, o)
+		}
+	}
+	r.noPortLeft()
+}

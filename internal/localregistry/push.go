@@ -55,7 +55,7 @@ func (s *Store) ListenPush(port int, repo string, o Options) (*Push, error) {
 		return nil, fmt.Errorf("listening on 127.0.0.1:%d for the image push: %w", port, err)
 	}
 	p := &Push{
-		srv:  &http.Server{Handler: s.pushHandler(repo, o), ReadHeaderTimeout: time.Minute, ErrorLog: o.logger()},
+		srv:  &http.Server{Handler: s.PushHandler(repo, o), ReadHeaderTimeout: time.Minute, ErrorLog: o.logger()},
 		addr: ln.Addr().String(),
 		done: make(chan struct{}),
 	}
@@ -79,7 +79,11 @@ func (p *Push) Close() error {
 // maxManifest bounds a pushed manifest (docker's own limit is 4 MiB).
 const maxManifest = 4 << 20
 
-func (s *Store) pushHandler(repo string, o Options) http.Handler {
+// PushHandler is the push face as a handler, for a builder elsewhere: a
+// remote builder host's BuildKit reaches it through remote.Pool.ForwardHTTP
+// on that host, as the app hosts reach the serve face. ListenPush serves it
+// on this machine's loopback.
+func (s *Store) PushHandler(repo string, o Options) http.Handler {
 	reg := registry.New(registry.WithBlobHandler(writeBlobs{readBlobs{s}}), registry.Logger(o.logger()))
 	prefix := "/v2/" + repo + "/"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
