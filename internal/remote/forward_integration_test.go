@@ -124,3 +124,52 @@ func TestForwardRefusedBySSHD(t *testing.T) {
 		t.Fatalf("err = %v, want *ForwardError", err)
 	}
 }
+
+// Many hosts at once over one handler: every host gets its own listener
+// and its own count, and Close leaves none behind.
+func TestForwardHTTPManyHosts(t *testing.T) {
+	e := newEnv(t)
+	const n, port, size = 40, 5558, 1 << 20
+	servers := sshtest.StartNetns(t, n, sshtest.Options{AuthorizedKeys: []*sshtest.Key{e.key}})
+	hosts := make([]string, n)
+	for i, s := range servers {
+		hosts[i] = s.Host
+	}
+	p := e.pool(t, nil)
+	f, err := p.ForwardHTTP(context.Background(), hosts, port, blobHandler(size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, n)
+	for i := range hosts {
+		go func() {
+			out, err := exec.Command("ip", "netns", "exec", fmt.Sprintf("mrt%d", i+1), "curl", "-sf", "-o", "/dev/null",
+				"-w", "%{size_download}", fmt.Sprintf("http://127.0.0.1:%d/blob", port)).CombinedOutput()
+			if err == nil && string(out) != strconv.Itoa(size) {
+				err = fmt.Errorf("downloaded %s bytes", out)
+			}
+			if err != nil {
+				err = fmt.Errorf("host %d: %v %s", i+1, err, out)
+			}
+			errs <- err
+		}()
+	}
+	for range hosts {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	for _, h := range hosts {
+		if sent := f.Sent(h); sent < size || sent > size+1024 {
+			t.Errorf("%s: Sent = %d", h, sent)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range hosts {
+		if l := listening(t, i+1, port); l != "" {
+			t.Errorf("host %d: still listening after Close: %s", i+1, l)
+		}
+	}
+}
