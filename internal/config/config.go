@@ -62,11 +62,13 @@ func (c *Config) init() error {
 		}
 	}
 	reg := c.raw.Map("registry")
-	if shell.Blank(reg.Value("username")) {
-		return &ValidationError{Msg: "You must specify a username for the registry in " + c.fileOf("registry", "username")}
-	}
-	if shell.Blank(reg.Value("password")) {
-		return &ValidationError{Msg: "You must specify a password for the registry in " + c.fileOf("registry", "password") + " (or set the ENV variable if that's used)"}
+	if _, local := localRegistryPort(reg); !local { // no registry: nothing to log in to
+		if shell.Blank(reg.Value("username")) {
+			return &ValidationError{Msg: "You must specify a username for the registry in " + c.fileOf("registry", "username")}
+		}
+		if shell.Blank(reg.Value("password")) {
+			return &ValidationError{Msg: "You must specify a password for the registry in " + c.fileOf("registry", "password") + " (or set the ENV variable if that's used)"}
+		}
 	}
 	c.roles = c.buildRoles()
 	if err := c.checkNames(); err != nil {
