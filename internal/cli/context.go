@@ -40,6 +40,7 @@ type App struct {
 type executors struct {
 	remote flow.Remote
 	local  flow.Local
+	images flow.ImageHub // nil: no registry-less delivery (tests)
 }
 
 func newApp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env []string) *App {

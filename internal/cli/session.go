@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"os/user"
@@ -32,8 +33,13 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 		if err != nil {
 			return nil, err
 		}
+		var endpointLog io.Writer
+		if a.Opts.Verbose {
+			endpointLog = a.stderr
+		}
 		ex = &executors{remote: pool, local: &local.Runner{Env: cfg.Environ(), Log: a.Out,
-			Redact: a.Out.Secrets, Stdout: a.stdout, Stderr: a.stderr}}
+			Redact: a.Out.Secrets, Stdout: a.stdout, Stderr: a.stderr},
+			images: &imageHub{pool: pool, log: endpointLog}}
 	}
 	// MRSK_DRAIN=0 is a test/benchmark switch, not a user setting: web
 	// containers are then stopped as MRSK 0.13 does (docs/zero-downtime.md).
@@ -47,6 +53,7 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 	deps := flow.Deps{
 		Remote:     ex.remote,
 		Local:      ex.local,
+		Images:     ex.images,
 		Out:        a.Out,
 		Terminal:   flow.Terminal{In: a.Stdin, Out: a.stdout, Err: a.stderr},
 		Performer:  localUser(),

@@ -123,6 +123,12 @@ func (b Builder) Create() Cmd {
 	switch b.b.Kind {
 	case BuilderMultiarch:
 		c = docker("buildx", "create", "--use", "--name", name)
+		if _, local := b.cfg.Registry().Local(); local {
+			// without a registry the build pushes to mrsk's endpoint on
+			// this machine's loopback: BuildKit's container must share
+			// the host's network to reach it
+			c = c.Add("--driver-opt", "network=host")
+		}
 	case BuilderNativeRemote:
 		c = cmdline.Chain(
 			b.createContext(b.b.RemoteArch, b.b.RemoteHost),

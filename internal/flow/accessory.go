@@ -76,7 +76,7 @@ func (s *Session) accessoryBoot(ctx context.Context, acc *config.Accessory) erro
 	if err != nil {
 		return err
 	}
-	login, err := commands.NewRegistry(s.Cfg).Login()
+	login, err := s.loginCmd()
 	if err != nil {
 		return err
 	}

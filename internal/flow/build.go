@@ -72,8 +72,10 @@ func (s *Session) buildPush(ctx context.Context) error {
 			}
 		}
 	}
-	_, err := s.local(ctx, b.Push(), true)
-	return s.registryReach(err)
+	return s.withPushEndpoint(func() error {
+		_, err := s.local(ctx, b.Push(), true)
+		return s.registryReach(err)
+	})
 }
 
 // createBuilder runs the builder's create command.
@@ -101,28 +103,31 @@ func (s *Session) buildPull(ctx context.Context) error {
 		return err
 	}
 	b := commands.NewBuilder(s.Cfg)
-	if s.batched() {
-		// login, audit line, clean and pull in one exec per host (the
-		// registry step logged in only here, on this machine)
-		login, err := commands.NewRegistry(s.Cfg).Login()
-		if err != nil {
-			return err
+	hosts := s.Sel.Hosts()
+	return s.withDelivery(ctx, hosts, version, func() error {
+		if s.batched() {
+			// login, audit line, clean and pull in one exec per host (the
+			// registry step logged in only here, on this machine)
+			login, err := s.loginCmd()
+			if err != nil {
+				return err
+			}
+			pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
+				commands.Tolerant(b.Clean()), b.Pull())
+			return s.registryReach(s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
+				return s.run(ctx, host, pull)
+			}))
 		}
-		pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
-			commands.Tolerant(b.Clean()), b.Pull())
-		return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
-			return s.run(ctx, host, pull)
+		return s.registryReach(s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
+			if err := s.audit(ctx, host, "Pulled image with version "+version); err != nil {
+				return err
+			}
+			if err := cmdline.IgnoreExit(s.run(ctx, host, b.Clean())); err != nil {
+				return err
+			}
+			return s.run(ctx, host, b.Pull())
 		}))
-	}
-	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
-		if err := s.audit(ctx, host, "Pulled image with version "+version); err != nil {
-			return err
-		}
-		if err := cmdline.IgnoreExit(s.run(ctx, host, b.Clean())); err != nil {
-			return err
-		}
-		return s.run(ctx, host, b.Pull())
-	}))
+	})
 }
 
 // BuildCreate sets up the builder (`mrsk build create`).
@@ -167,6 +172,10 @@ func (s *Session) RegistryLogin(ctx context.Context) error {
 }
 
 func (s *Session) registryLogin(ctx context.Context) error {
+	if port, local := s.localRegistry(); local {
+		s.Out.Info("No registry (registry.server is localhost:%d without credentials): nothing to log in to", port)
+		return nil
+	}
 	login, err := commands.NewRegistry(s.Cfg).Login()
 	if err != nil {
 		return err
@@ -186,6 +195,9 @@ func (s *Session) registryLogin(ctx context.Context) error {
 func (s *Session) RegistryLogout(ctx context.Context) error { return s.registryLogout(ctx) }
 
 func (s *Session) registryLogout(ctx context.Context) error {
+	if _, local := s.localRegistry(); local {
+		return nil
+	}
 	logout := commands.NewRegistry(s.Cfg).Logout()
 	return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, logout)

@@ -40,6 +40,8 @@ type Deps struct {
 	// machine (builds, hooks).
 	Remote Remote
 	Local  Local
+	// Images serves the app image when there is no registry (delivery.go).
+	Images ImageHub
 	Out    Output
 	// Terminal is attached to interactive commands.
 	Terminal Terminal

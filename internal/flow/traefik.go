@@ -32,7 +32,7 @@ func (s *Session) traefikBoot(ctx context.Context) error {
 // command; a missing secret fails here, before any host is touched.
 func (s *Session) traefikRun() (commands.Traefik, commands.Cmd, commands.Cmd, error) {
 	t := commands.NewTraefik(s.Cfg)
-	login, err := commands.NewRegistry(s.Cfg).Login()
+	login, err := s.loginCmd()
 	if err != nil {
 		return t, commands.Cmd{}, commands.Cmd{}, err
 	}
