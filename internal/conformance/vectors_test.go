@@ -142,6 +142,7 @@ func TestVectors(t *testing.T) {
 				for _, p := range problems {
 					t.Error(p)
 				}
+				t.Logf("if this difference is deliberate: add the case to %s with its reason, then run with -update", deviationsFile)
 			}
 		})
 	}
