@@ -47,7 +47,7 @@ func TestSSHAndTraefikDefaults(t *testing.T) {
 		t.Errorf("ssh = %+v", s)
 	}
 	tr := c.Traefik()
-	if tr.Image != "traefik:v2.9" || tr.HostPort != "80" {
+	if tr.Image != "traefik:v2.11" || tr.HostPort != "80" {
 		t.Errorf("traefik = %+v", tr)
 	}
 	if cmd, err := tr.EnvArgs(); err != nil || len(cmd) != 0 {

@@ -200,7 +200,7 @@ func (c *Config) SSHOptions() *OMap {
 
 // Traefik is the `traefik` section (config.md §4.10).
 type Traefik struct {
-	Image    string // default traefik:v2.9
+	Image    string // default traefik:v2.11 (MRSK: v2.9; see DefaultTraefikImage)
 	HostPort string // default 80
 	Args     *OMap
 	Labels   *OMap
@@ -209,11 +209,19 @@ type Traefik struct {
 	lookup   func(string) (string, bool)
 }
 
+// DefaultTraefikImage is used when deploy.yml names no traefik.image.
+// MRSK 0.13 defaults to traefik:v2.9, whose docker provider speaks Docker
+// API 1.24 only: Docker Engine 29 refuses every API version below 1.44, so
+// that Traefik sees no container and routes nothing on a freshly installed
+// server. Traefik negotiates the API version from v2.11.31 on (traefik#12253);
+// the floating v2.11 tag carries that fix and keeps MRSK's v2 configuration.
+const DefaultTraefikImage = "traefik:v2.11"
+
 // Traefik returns the Traefik settings.
 func (c *Config) Traefik() Traefik {
 	m := c.raw.Map("traefik")
 	t := Traefik{
-		Image:    "traefik:v2.9",
+		Image:    DefaultTraefikImage,
 		HostPort: "80",
 		Args:     m.Map("args"),
 		Labels:   m.Map("labels"),

@@ -7,134 +7,37 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mrsk-go/mrsk/internal/cli"
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
-	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // Stringer lets ops return builder types (e.g. a commands.Cmd wrapping a
 // cmdline.Command) without this file knowing them.
 type commander interface{ Command() cmdline.Command }
 
-// check compares an op's outcome with every expectation of the case.
-func check(c *Case, got any, err error) []string {
-	sub := func(v any) any { return substitute(c, v) }
-	var problems []string
-	if c.Raw.Has("error") {
-		want := sub(c.Raw.Value("error")).(string)
-		if err == nil {
-			return []string{fmt.Sprintf("expected error %q, got result %s", want, show(got))}
-		}
-		if err.Error() != want {
-			problems = append(problems, fmt.Sprintf("error = %q, want %q", err.Error(), want))
-		}
-		if wc := c.Raw.Str("error_class"); wc != "" && cli.RubyClass(err) != wc {
-			problems = append(problems, fmt.Sprintf("error class = %s, want %s", cli.RubyClass(err), wc))
-		}
-		return problems
-	}
-	if err != nil {
-		return []string{fmt.Sprintf("unexpected error (%s): %v", cli.RubyClass(err), err)}
-	}
-	if cm, ok := got.(commander); ok {
-		got = cm.Command()
-	}
-	cmd, isCmd := got.(cmdline.Command)
-
-	if c.Raw.Has("expect") {
-		want := sub(c.Raw.Value("expect"))
-		if g := asExpected(got, want, false); !equal(want, g) {
-			problems = append(problems, fmt.Sprintf("result:\n  got  %s\n  want %s", show(g), show(want)))
-		}
-	}
-	if c.Raw.Has("expect_redacted") {
-		want := sub(c.Raw.Value("expect_redacted"))
-		if g := asExpected(got, want, true); !equal(want, g) {
-			problems = append(problems, fmt.Sprintf("redacted:\n  got  %s\n  want %s", show(g), show(want)))
-		}
-	}
-	if c.Raw.Has("expect_argv") {
-		want := sub(c.Raw.Value("expect_argv"))
-		g := asExpected(got, []any{}, false)
-		if !equal(want, g) {
-			problems = append(problems, fmt.Sprintf("argv:\n  got  %s\n  want %s", show(g), show(want)))
-		}
-	}
-	if c.Raw.Has("expect_subset") {
-		want, _ := sub(c.Raw.Value("expect_subset")).(*config.OMap)
-		g := normalize(got)
-		for _, p := range want.Pairs() {
-			v, ok := lookupKey(g, p.Key)
-			if !ok || !equal(p.Value, v) {
-				problems = append(problems, fmt.Sprintf("subset: key %q = %s, want %s", p.Key, show(v), show(p.Value)))
-			}
-		}
-	}
-	if c.Raw.Has("expect_first") {
-		want := sub(c.Raw.Value("expect_first"))
-		list, _ := normalize(got).([]any)
-		if len(list) == 0 || !equal(want, list[0]) {
-			problems = append(problems, fmt.Sprintf("first element of %s, want %s", show(list), show(want)))
-		}
-	}
-	text := ""
-	if isCmd {
-		text = cmd.String()
-	} else if s, ok := got.(string); ok {
-		text = s
-	}
-	if c.Raw.Has("expect_contains") {
-		want := shell.ToS(sub(c.Raw.Value("expect_contains")))
-		if !strings.Contains(text, want) {
-			problems = append(problems, fmt.Sprintf("%q does not contain %q", text, want))
-		}
-	}
-	if c.Raw.Has("expect_regex") {
-		re, rerr := regexp.Compile(rubyRegex(c.Raw.Str("expect_regex")))
-		if rerr != nil {
-			problems = append(problems, "bad expect_regex: "+rerr.Error())
-		} else if !re.MatchString(text) {
-			problems = append(problems, fmt.Sprintf("%q does not match /%s/", text, c.Raw.Str("expect_regex")))
-		}
-	}
-	if c.Raw.Has("expect_decoded_details_regex") {
-		problems = append(problems, checkDecodedDetails(text, c.Raw.Str("expect_decoded_details_regex"))...)
-	}
-	if c.Raw.Has("expect_rendered_content") {
-		want := c.Raw.Str("expect_rendered_content")
-		switch {
-		case c.rendered == nil:
-			problems = append(problems, "op recorded no rendered content (Case.SetRenderedContent)")
-		case *c.rendered != want:
-			problems = append(problems, fmt.Sprintf("rendered content = %q, want %q", *c.rendered, want))
-		}
-	}
-	return problems
-}
-
 // rubyRegex adapts Ruby's \A…\z anchors (RE2 knows \A and \z, but not \Z).
 func rubyRegex(s string) string { return strings.ReplaceAll(s, `\Z`, `\z`) }
 
-// checkDecodedDetails decodes the Base64 payload of `echo "<payload>"`.
-func checkDecodedDetails(text, pattern string) []string {
+// checkDecodedDetails decodes the Base64 payload of `echo "<payload>"` and
+// matches it; "" when it matches.
+func checkDecodedDetails(text, pattern string) string {
 	m := regexp.MustCompile(`echo "([^"]*)"`).FindStringSubmatch(text)
 	if m == nil {
-		return []string{fmt.Sprintf("no echo \"…\" payload in %q", text)}
+		return fmt.Sprintf("no echo \"…\" payload in %q", text)
 	}
 	payload := strings.NewReplacer(`\n`, "", "\n", "").Replace(m[1])
 	dec, err := base64.StdEncoding.DecodeString(payload)
 	if err != nil {
-		return []string{"payload is not Base64: " + err.Error()}
+		return "payload is not Base64: " + err.Error()
 	}
 	re, err := regexp.Compile(rubyRegex(pattern))
 	if err != nil {
-		return []string{"bad regex: " + err.Error()}
+		return "bad regex: " + err.Error()
 	}
 	if !re.Match(dec) {
-		return []string{fmt.Sprintf("decoded details %q do not match /%s/", dec, pattern)}
+		return fmt.Sprintf("decoded details %q do not match /%s/", dec, pattern)
 	}
-	return nil
+	return ""
 }
 
 // asExpected renders got in the shape of want: a command becomes its
@@ -310,6 +213,15 @@ func substitute(c *Case, v any) any {
 	return walk(v)
 }
 
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 // show renders a value for failure messages.
 func show(v any) string {
 	switch x := v.(type) {
@@ -330,13 +242,8 @@ func show(v any) string {
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		parts := []string{}
-		for _, k := range keys {
+		for _, k := range sortedKeys(x) {
 			parts = append(parts, fmt.Sprintf("%q: %s", k, show(x[k])))
 		}
 		return "map{" + strings.Join(parts, ", ") + "}"

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	yaml "go.yaml.in/yaml/v3"
-
 	"github.com/mrsk-go/mrsk/internal/config"
 )
 
@@ -38,33 +36,6 @@ func specDir() string {
 			return filepath.Join(wd, "..", "shared", "spec")
 		}
 	}
-}
-
-type deviation struct {
-	Name   string `yaml:"name"`
-	Reason string `yaml:"reason"`
-}
-
-func loadDeviations(t *testing.T) map[string]string {
-	data, err := os.ReadFile("deviations.yaml")
-	if err != nil {
-		t.Fatalf("reading deviations.yaml: %v", err)
-	}
-	var list []deviation
-	if err := yaml.Unmarshal(data, &list); err != nil {
-		t.Fatalf("deviations.yaml: %v", err)
-	}
-	out := map[string]string{}
-	for _, d := range list {
-		if strings.TrimSpace(d.Reason) == "" {
-			t.Errorf("deviations.yaml: %q has no reason", d.Name)
-		}
-		if _, dup := out[d.Name]; dup {
-			t.Errorf("deviations.yaml: %q listed twice", d.Name)
-		}
-		out[d.Name] = d.Reason
-	}
-	return out
 }
 
 // loadCases reads every vectors/*.yaml file in name order.
@@ -111,61 +82,134 @@ func TestVectors(t *testing.T) {
 		summary = "vectors: SKIPPED — no spec vectors at " + dir + " (set MRSK_SPEC_DIR)"
 		t.Skip("!!! SKIPPING ALL BEHAVIOUR VECTORS: " + dir + "/vectors not found; set MRSK_SPEC_DIR !!!")
 	}
-	devs := loadDeviations(t)
+	devList, err := loadDeviations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := map[string]*deviation{}
+	for _, d := range devList {
+		devs[d.Name] = d
+	}
 	cases := loadCases(t, dir)
 	origWD, _ := os.Getwd()
 	defer os.Chdir(origWD)
 
 	known := map[string]bool{}
+	matchAgain := map[string]bool{}
 	passed, deviated, failed := 0, 0, 0
 	for _, c := range cases {
 		known[c.Name] = true
-		reason, isDev := devs[c.Name]
-		var problems []string
+		dev, isDev := devs[c.Name]
 		t.Run(c.Name, func(t *testing.T) {
-			problems = runCase(t, c)
+			o, diff, problems := runCase(t, c)
 			switch {
-			case len(problems) == 0 && isDev:
+			case len(diff) == 0 && len(problems) > 0:
+				// the case could not run at all
 				failed++
-				t.Errorf("passes now: remove it from deviations.yaml (reason was: %s)", reason)
-			case len(problems) == 0:
+				for _, p := range problems {
+					t.Error(p)
+				}
+			case len(diff) == 0 && isDev:
+				matchAgain[c.Name] = true
+				if *update {
+					t.Logf("matches MRSK again: dropped from %s (reason was: %s)", deviationsFile, dev.Reason)
+					passed++
+					return
+				}
+				failed++
+				t.Errorf("matches MRSK now: remove it from %s (reason was: %s)", deviationsFile, dev.Reason)
+			case len(diff) == 0:
 				passed++
 			case isDev:
+				ours := recorded(c, o, diff)
+				if *update {
+					dev.Ours = ours
+					deviated++
+					return
+				}
+				if bad := oursDiffer(c, dev.Ours, ours); len(bad) > 0 {
+					failed++
+					for _, b := range bad {
+						t.Error(b)
+					}
+					t.Errorf("if this change is deliberate: go test ./internal/conformance -run TestVectors -update, and review the diff of %s", deviationsFile)
+					return
+				}
 				deviated++
-				t.Logf("deviation (%s): %s", reason, strings.Join(problems, "; "))
+				t.Logf("deviation in %s (%s)", strings.Join(diff, ", "), dev.Reason)
 			default:
 				failed++
 				for _, p := range problems {
 					t.Error(p)
 				}
+				t.Logf("if this difference is deliberate: add the case to %s with its reason, then run with -update", deviationsFile)
 			}
 		})
 	}
-	for name := range devs {
-		if !known[name] {
-			t.Errorf("deviations.yaml lists %q, which is not a vector case", name)
+	for _, d := range devList {
+		if !known[d.Name] {
+			t.Errorf("%s lists %q, which is not a vector case", deviationsFile, d.Name)
 		}
+	}
+	if *update {
+		var keep []*deviation
+		for _, d := range devList {
+			if !matchAgain[d.Name] && known[d.Name] {
+				keep = append(keep, d)
+			}
+		}
+		if err := writeDeviations(keep); err != nil {
+			t.Fatalf("writing %s: %v", deviationsFile, err)
+		}
+		t.Logf("%s rewritten: %d entries", deviationsFile, len(keep))
 	}
 	summary = fmt.Sprintf("vectors: %d passed, %d deviations, %d failed", passed, deviated, failed)
 }
 
-// runCase prepares and runs one case and returns what did not match.
-func runCase(t *testing.T, c *Case) (problems []string) {
+// oursDiffer compares what a deviation recorded with what we produce now,
+// kind by kind, exactly.
+func oursDiffer(c *Case, rec, now *config.OMap) []string {
+	if rec == nil {
+		return []string{fmt.Sprintf("%s records no output of ours for this case", deviationsFile)}
+	}
+	var bad []string
+	for _, kind := range kinds {
+		r, inRec := rec.Get(kind)
+		n, inNow := now.Get(kind)
+		switch {
+		case !inRec && !inNow:
+		case !inRec:
+			bad = append(bad, fmt.Sprintf("%s: we now differ from MRSK here too, and %s records nothing: %s", kind, deviationsFile, show(n)))
+		case !inNow:
+			bad = append(bad, fmt.Sprintf("%s: we now match MRSK here; %s still records %s", kind, deviationsFile, show(r)))
+		case !equal(substitute(c, r), substitute(c, n)):
+			bad = append(bad, fmt.Sprintf("%s differs from the line %s records:\n  now      %s\n  recorded %s", kind, deviationsFile, show(n), show(r)))
+		}
+	}
+	return bad
+}
+
+// runCase prepares and runs one case. diff lists the expectation kinds our
+// outcome does not meet; problems explains them (or why the case could not
+// run, with an empty diff).
+func runCase(t *testing.T, c *Case) (o outcome, diff, problems []string) {
 	defer func() {
 		if r := recover(); r != nil {
-			problems = append(problems, fmt.Sprintf("op %s panicked: %v", c.Op, r))
+			diff, problems = nil, []string{fmt.Sprintf("op %s panicked: %v", c.Op, r)}
 		}
 	}()
 	if err := c.prepare(t); err != nil {
-		return []string{"setting up: " + err.Error()}
+		return o, nil, []string{"setting up: " + err.Error()}
 	}
 	if err := os.Chdir(c.Dir); err != nil {
-		return []string{"chdir: " + err.Error()}
+		return o, nil, []string{"chdir: " + err.Error()}
 	}
 	op, ok := ops[c.Op]
 	if !ok {
-		return []string{"no handler registered for op " + c.Op}
+		return o, nil, []string{"no handler registered for op " + c.Op}
 	}
 	got, err := op(t, c)
-	return check(c, got, err)
+	o = ourOutcome(c, got, err)
+	diff, problems = differences(c, o)
+	return o, diff, problems
 }

@@ -71,6 +71,9 @@ type AppOptions struct {
 	Version string
 	Hosts   []*Host
 	Extra   string // more top-level deploy.yml keys, verbatim
+	// DefaultTraefik leaves traefik.image out of deploy.yml: the hosts then pull mrsk's
+	// default image by its Docker Hub name, which their registry mirror serves (our build).
+	DefaultTraefik bool
 }
 
 // AppDir is a git repository holding the test app, ready for `mrsk deploy` from Dir.
@@ -102,10 +105,14 @@ func (e *Env) WriteAppDir(dir string, o AppOptions) (*AppDir, error) {
 	pw := make([]byte, 12)
 	_, _ = rand.Read(pw)
 	a := &AppDir{Dir: dir, Version: o.Version, Password: "it-secret-" + hex.EncodeToString(pw)}
+	traefik := e.TraefikImage
+	if o.DefaultTraefik {
+		traefik = ""
+	}
 	files := map[string]string{
 		"Dockerfile": appDockerfile(e.Images.Curl),
 		"config/deploy.yml": renderDeployYML(DeployConfig{Service: o.Service, Image: o.Image, Hosts: addrs,
-			Registry: e.Registry, TraefikImage: e.TraefikImage, Extra: o.Extra}),
+			Registry: e.Registry, TraefikImage: traefik, Extra: o.Extra}),
 		".env":       "MRSK_REGISTRY_PASSWORD=" + a.Password + "\n",
 		".gitignore": ".env\n",
 	}

@@ -11,7 +11,7 @@ type DeployConfig struct {
 	Image        string   // image path without registry, e.g. "app"
 	Hosts        []string // host addresses (port 22)
 	Registry     string   // registry server, e.g. "localhost:41234"
-	TraefikImage string   // image the hosts pull for traefik
+	TraefikImage string   // image the hosts pull for traefik ("": none, mrsk's default)
 	Extra        string   // appended verbatim (top-level YAML keys) for scenario specifics
 }
 
@@ -28,7 +28,9 @@ func renderDeployYML(c DeployConfig) string {
 	// the native builder is plain `docker build` + `docker push`: the multiarch default would
 	// need a docker-container buildx driver, i.e. moby/buildkit from Docker Hub
 	b.WriteString("builder:\n  multiarch: false\n")
-	fmt.Fprintf(&b, "traefik:\n  image: %s\n", c.TraefikImage)
+	if c.TraefikImage != "" {
+		fmt.Fprintf(&b, "traefik:\n  image: %s\n", c.TraefikImage)
+	}
 	b.WriteString("healthcheck:\n  interval: 1s\n")
 	if c.Extra != "" {
 		b.WriteString(strings.TrimRight(c.Extra, "\n") + "\n")

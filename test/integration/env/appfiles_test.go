@@ -42,3 +42,10 @@ func TestAppDockerfileHasNoHealthcheck(t *testing.T) {
 		t.Fatalf("got:\n%s", d)
 	}
 }
+
+func TestRenderDeployYMLDefaultTraefik(t *testing.T) {
+	y := renderDeployYML(DeployConfig{Service: "app", Image: "app", Hosts: []string{"10.88.0.3"}, Registry: "localhost:1"})
+	if strings.Contains(y, "traefik:") {
+		t.Fatalf("no traefik image given, yet a traefik section:\n%s", y)
+	}
+}

@@ -13,8 +13,11 @@
 // /etc/hosts change is needed on this machine.
 //
 // Plain Docker Hub names also resolve on the hosts: their daemons use the registry as
-// registry-mirror, and the env pushes traefik there as library/traefik:v2.11 (and as
-// library/traefik:v2.9, MRSK 0.13's default image, which then is our v2.11 build).
+// registry-mirror, and the env pushes traefik there as library/traefik:v2.11 (mrsk's default
+// image) and as library/traefik:v2.9 (MRSK 0.13's), both our v2.11.35 build.
+//
+// Options.DockerAPIFloor makes the hosts' engines refuse Docker API versions below it, as
+// Docker Engine 29 refuses everything below 1.44 (hosts then run Debian trixie's docker.io).
 //
 // The code needing docker/ssh carries the build tag integration; the pure helpers do not,
 // so their unit tests run with plain `go test ./...`.

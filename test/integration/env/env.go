@@ -22,6 +22,11 @@ type Options struct {
 	Hosts  int       // number of vm hosts (default 2)
 	Subnet string    // docker network subnet; default: the first free 10.88.N.0/24, N = 0..15 (other suites use other ranges)
 	Log    io.Writer // progress and timings (default os.Stderr)
+	// DockerAPIFloor, when set (e.g. "1.44", Docker Engine 29's), makes every host's dockerd
+	// refuse API versions below it, answering as Engine 29 does. The hosts then run the
+	// trixie image (docker.io 26.1 with DOCKER_MIN_API_VERSION): no Debian suite ships
+	// Engine 29, and bookworm's 20.10 cannot raise its floor. Setup checks the floor took.
+	DockerAPIFloor string
 }
 
 // Env is a running environment. All paths live under Dir, which Close removes.
@@ -162,13 +167,18 @@ func Setup(opts Options) (e *Env, err error) {
 	for i := 1; i <= opts.Hosts; i++ {
 		h := &Host{Name: "vm" + strconv.Itoa(i), Addr: ipAt(9 + i), env: e}
 		h.Container = e.Name + "-" + h.Name
-		if err = e.startVM(h, flags, strings.TrimSpace(string(pubKey))); err != nil {
+		if err = e.startVM(h, flags, strings.TrimSpace(string(pubKey)), opts.DockerAPIFloor); err != nil {
 			return e, err
 		}
 		e.Hosts = append(e.Hosts, h)
 	}
 	if err = e.waitHosts(); err != nil {
 		return e, err
+	}
+	if opts.DockerAPIFloor != "" {
+		if err = e.checkAPIFloor(opts.DockerAPIFloor); err != nil {
+			return e, err
+		}
 	}
 	perr := <-pushDone
 	pushDone = nil

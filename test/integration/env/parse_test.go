@@ -6,12 +6,13 @@ import (
 )
 
 func TestParseBuildOutput(t *testing.T) {
-	out := "base=mrsk-it/debian:b-1\ncurl=mrsk-it/debian-curl:2\nvm=mrsk-it/vm:3\n\nregistry=mrsk-it/registry:4\ntraefik=mrsk-it/traefik:v2.11.14-5\nbuildx=/c/docker-buildx\n"
+	out := "base=mrsk-it/debian:b-1\ncurl=mrsk-it/debian-curl:2\nvm=mrsk-it/vm:3\nvm_trixie=mrsk-it/vm:trixie-3\n\nregistry=mrsk-it/registry:4\ntraefik=mrsk-it/traefik:v2.11.35-5\nbuildx=/c/docker-buildx\n"
 	im, err := parseBuildOutput(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Images{"mrsk-it/debian:b-1", "mrsk-it/debian-curl:2", "mrsk-it/vm:3", "mrsk-it/registry:4", "mrsk-it/traefik:v2.11.14-5", "/c/docker-buildx"}
+	want := Images{Base: "mrsk-it/debian:b-1", Curl: "mrsk-it/debian-curl:2", VM: "mrsk-it/vm:3", VMTrixie: "mrsk-it/vm:trixie-3",
+		Registry: "mrsk-it/registry:4", Traefik: "mrsk-it/traefik:v2.11.35-5", Buildx: "/c/docker-buildx"}
 	if im != want {
 		t.Fatalf("got %+v, want %+v", im, want)
 	}

@@ -51,7 +51,8 @@ func (e *Env) startRegistry(ip string) error {
 }
 
 // pushTraefik puts the traefik image into the registry under its own name and under the
-// Docker Hub names the hosts' registry-mirror serves (traefik:v2.9 is MRSK 0.13's default).
+// Docker Hub names the hosts' registry-mirror serves: traefik:v2.11 is mrsk's default image,
+// traefik:v2.9 MRSK 0.13's (both then run our v2.11.35 build).
 func (e *Env) pushTraefik() error {
 	t0 := time.Now()
 	for _, ref := range []string{e.TraefikImage, e.Registry + "/library/traefik:v2.11", e.Registry + "/library/traefik:v2.9"} {

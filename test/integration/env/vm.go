@@ -24,7 +24,7 @@ func readVMRunFlags() ([]string, error) {
 	return vmRunFlags(string(status), string(last))
 }
 
-func (e *Env) startVM(h *Host, flags []string, pubKey string) error {
+func (e *Env) startVM(h *Host, flags []string, pubKey, apiFloor string) error {
 	vol := h.Container + "-docker"
 	if err := e.volume(vol); err != nil {
 		return err
@@ -37,8 +37,14 @@ func (e *Env) startVM(h *Host, flags []string, pubKey string) error {
 		"-e", "SSH_AUTHORIZED_KEYS="+pubKey,
 		"-e", "INSECURE_REGISTRY="+regName+":5000",
 		"-e", "REGISTRY_MIRROR=http://"+regName+":5000",
-		"-e", "REGISTRY_FORWARD="+port+":"+regName+":5000",
-		e.Images.VM)
+		"-e", "REGISTRY_FORWARD="+port+":"+regName+":5000")
+	image := e.Images.VM
+	if apiFloor != "" {
+		// dockerd reads it from its environment (moby >= 25); vm-boot execs dockerd with ours
+		args = append(args, "-e", "DOCKER_MIN_API_VERSION="+apiFloor)
+		image = e.Images.VMTrixie
+	}
+	args = append(args, image)
 	if err := e.run(h.Container, args...); err != nil {
 		return fmt.Errorf("starting host %s: %v", h.Name, err)
 	}
@@ -113,4 +119,21 @@ func (h *Host) waitReady(timeout time.Duration) ([]string, error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// checkAPIFloor proves each host's engine enforces the floor: it reports it as its minimum
+// API version, so an engine that ignored DOCKER_MIN_API_VERSION cannot pass unnoticed.
+func (e *Env) checkAPIFloor(floor string) error {
+	for _, h := range e.Hosts {
+		out, err := h.Run("docker version --format '{{.Server.Version}} {{.Server.MinAPIVersion}}'")
+		if err != nil {
+			return fmt.Errorf("host %s: docker version: %v", h.Name, err)
+		}
+		f := strings.Fields(out)
+		if len(f) != 2 || f[1] != floor {
+			return fmt.Errorf("host %s: engine reports %q (version, minimum API); want minimum API %s", h.Name, strings.TrimSpace(out), floor)
+		}
+		e.logf("%s: docker %s, minimum API %s", h.Name, f[0], f[1])
+	}
+	return nil
 }

@@ -5,7 +5,8 @@
 # changed Dockerfile produces a new tag and therefore a rebuild, and an unchanged one is reused
 # from the local engine (the engine is the cache between runs).
 #
-# stdout: one "key=value" line per artefact (base, curl, vm, registry, traefik, buildx);
+# stdout: one "key=value" line per artefact (base, curl, vm, vm_trixie, registry, traefik,
+# buildx);
 # the Go package test/integration/env parses them. Progress and timings go to stderr.
 #
 # Env: MRSK_IT_CACHE (default ~/.cache/mrsk-it) for the traefik/buildx binaries and .debs,
@@ -16,9 +17,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib/build-lib.sh"
 
 SUITE=bookworm
-TRAEFIK_VERSION=${TRAEFIK_VERSION:-v2.11.14}
+# v2.11.31 is the first v2.11 whose docker provider negotiates the API version (traefik#12253):
+# older ones speak API 1.24, which Docker Engine 29 refuses. v2.11.35 is the proxy's.
+TRAEFIK_VERSION=${TRAEFIK_VERSION:-v2.11.35}
 BUILDX_VERSION=${BUILDX_VERSION:-v0.19.3}
-ONLY=${ONLY:-base curl vm registry traefik buildx}
+ONLY=${ONLY:-base curl vm vm_trixie registry traefik buildx}
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
 need_docker
@@ -30,8 +33,8 @@ exec 9>"$CACHE/build.lock"
 flock 9
 
 # base: debootstrap minbase, slimmed, imported. No registry is involved at all.
-base_hash=$(printf '%s\n' "$SUITE" "$(declare -f build_rootfs_image slim_rootfs)" | short_hash)
-BASE=mrsk-it/debian:$SUITE-$base_hash
+base_image() { echo "mrsk-it/debian:$1-$(printf '%s\n' "$1" "$(declare -f build_rootfs_image slim_rootfs)" | short_hash)"; }
+BASE=$(base_image "$SUITE")
 image_exists "$BASE" || timed "base image $BASE (debootstrap)" build_rootfs_image "$BASE" "$SUITE"
 echo "base=$BASE"
 
@@ -46,6 +49,17 @@ if wants vm; then
   VM=mrsk-it/vm:$(dir_hash "$HERE/vm" "$BASE")
   image_exists "$VM" || timed "vm image $VM" docker_build "$VM" "$HERE/vm" BASE="$BASE"
   echo "vm=$VM"
+fi
+
+# vm_trixie: the same host on Debian trixie, whose docker.io (26.1) honours dockerd's
+# DOCKER_MIN_API_VERSION. The env sets it to 1.44 to stand in for Docker Engine 29, which
+# refuses every API version below 1.44 (no Debian suite ships Engine 29; see README.md).
+if wants vm_trixie; then
+  BASE_TRIXIE=$(base_image trixie)
+  image_exists "$BASE_TRIXIE" || timed "base image $BASE_TRIXIE (debootstrap)" build_rootfs_image "$BASE_TRIXIE" trixie
+  VM_TRIXIE=mrsk-it/vm:trixie-$(dir_hash "$HERE/vm" "$BASE_TRIXIE")
+  image_exists "$VM_TRIXIE" || timed "vm image $VM_TRIXIE" docker_build "$VM_TRIXIE" "$HERE/vm" BASE="$BASE_TRIXIE"
+  echo "vm_trixie=$VM_TRIXIE"
 fi
 
 if wants registry; then
