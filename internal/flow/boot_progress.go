@@ -147,6 +147,9 @@ func (s *Session) setBootProgress(p *bootProgress) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.progress = p
+	if p != nil {
+		s.lastBoot = p // kept after the boot, for the run's result (DeployResult)
+	}
 }
 
 func (s *Session) bootProgress() *bootProgress {
