@@ -32,8 +32,10 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 		if err != nil {
 			return nil, err
 		}
+		// streamed output (builds, hooks) goes where the printer's lines
+		// go: stderr with --json, which keeps stdout for the document
 		ex = &executors{remote: pool, local: &local.Runner{Env: cfg.Environ(), Log: a.Out,
-			Redact: a.Out.Secrets, Stdout: a.stdout, Stderr: a.stderr}}
+			Redact: a.Out.Secrets, Stdout: a.Out.Human(), Stderr: a.stderr}}
 	}
 	// MRSK_DRAIN=0 is a test/benchmark switch, not a user setting: web
 	// containers are then stopped as MRSK 0.13 does (docs/zero-downtime.md).
