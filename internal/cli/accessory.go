@@ -40,7 +40,14 @@ func accessoryCommand(a *App) *cobra.Command {
 		leaf("start", "Start the accessory's stopped container", name, a.named((*flow.Session).AccessoryStart)),
 		leaf("stop", "Stop the accessory's container", name, a.named((*flow.Session).AccessoryStop)),
 		leaf("restart", "Stop and start the accessory's container", name, a.named((*flow.Session).AccessoryRestart)),
-		leaf("details", "List the accessory's container on its hosts (NAME=all for every accessory)", name, a.named((*flow.Session).AccessoryDetails)),
+		a.withReport(leaf("details", "List the accessory's container on its hosts (NAME=all for every accessory)", name, a.named((*flow.Session).AccessoryDetails)),
+			func(ctx context.Context, s *flow.Session, args []string) (any, error) {
+				accs, err := s.AccessoryDetailsData(ctx, args[0])
+				if accs == nil {
+					return nil, err // an unknown NAME: nothing was asked
+				}
+				return accessoryDetailsDocument(accs, a.Out.Redact), err
+			}),
 		execCmd,
 		logsCmd,
 		removeCmd,

@@ -70,11 +70,23 @@ func appCommand(a *App) *cobra.Command {
 		bootCmd,
 		leaf("start", "Start the stopped container of the current version", noArgs(), a.wired((*flow.Session).AppStart)),
 		leaf("stop", "Stop the running app container of each role", noArgs(), a.wired((*flow.Session).AppStop)),
-		leaf("details", "List each role's containers per host", noArgs(), a.wired((*flow.Session).AppDetails)),
+		a.withReport(leaf("details", "List each role's containers per host", noArgs(), a.wired((*flow.Session).AppDetails)),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				answers, err := s.AppDetailsData(ctx)
+				return appDetailsDocument(answers, a.Out.Redact), err
+			}),
 		execCmd,
-		leaf("containers", "List every container of the app, any state", noArgs(), a.wired((*flow.Session).AppContainers)),
+		a.withReport(leaf("containers", "List every container of the app, any state", noArgs(), a.wired((*flow.Session).AppContainers)),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				answers, err := s.AppContainersData(ctx)
+				return containersDocument(answers, a.Out.Redact), err
+			}),
 		staleCmd,
-		leaf("images", "List the app's images per host", noArgs(), a.wired((*flow.Session).AppImages)),
+		a.withReport(leaf("images", "List the app's images per host", noArgs(), a.wired((*flow.Session).AppImages)),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				answers, err := s.AppImagesData(ctx)
+				return imagesDocument(answers, a.Out.Redact), err
+			}),
 		logsCmd,
 		leaf("remove", "Delete the app's containers, images and env files from the servers", noArgs(), a.wired((*flow.Session).AppRemove)),
 		hidden(leaf("remove_container", "Delete the app container of one version", argSpec{min: 1, max: 1, usage: "VERSION"},

@@ -13,14 +13,14 @@ import (
 )
 
 func configCommand(a *App) *cobra.Command {
-	var asJSON bool
 	c := leaf("config", "Print the configuration as mrsk resolves it, secrets redacted (--json for machines)", noArgs(), func(*cobra.Command, []string) error {
-		return runConfig(a, asJSON)
+		return runConfig(a, a.JSON)
 	})
 	c.Long = "Show the configuration as mrsk resolves it: roles, hosts, primary host,\n" +
 		"version, image, env and volume arguments, ssh, builder, accessories, logging\n" +
 		"and healthcheck. Secret values are shown as [REDACTED]."
-	c.Flags().BoolVar(&asJSON, "json", false, "Print JSON instead of YAML (keys without the leading colon)")
+	a.jsonFlag(c)
+	c.Flags().Lookup("json").Usage = "Print JSON instead of YAML (keys without the leading colon)"
 	return c
 }
 
@@ -49,6 +49,10 @@ func runConfig(a *App, asJSON bool) error {
 		if err != nil {
 			return err
 		}
+	}
+	if asJSON {
+		a.Out.Document(out)
+		return nil
 	}
 	a.Out.Print(string(out))
 	return nil

@@ -28,6 +28,9 @@ type App struct {
 	// Command is the invoked command path without "mrsk", e.g. ["app",
 	// "boot"]: MRSK_COMMAND is Command[0], MRSK_SUBCOMMAND Command[1].
 	Command []string
+	// JSON is --json (json.go): one document on stdout, every line for
+	// people on stderr.
+	JSON bool
 
 	stdout, stderr io.Writer
 	cfg            *config.Config

@@ -22,7 +22,14 @@ func lockCommand(a *App) *cobra.Command {
 	acquireCmd.Flags().StringVarP(&acquire.message, "message", "m", "", "Why the lock is taken (required; shown to whoever finds it)")
 
 	return group("lock", "Inspect, take or release the deploy lock", nil,
-		leaf("status", "Say who holds the deploy lock, and why", noArgs(), a.wired((*flow.Session).LockStatus)),
+		a.withReport(leaf("status", "Say who holds the deploy lock, and why", noArgs(), a.wired((*flow.Session).LockStatus)),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				st, err := s.LockStatusData(ctx)
+				if st.Host == "" {
+					return nil, err // no primary host: nothing was asked
+				}
+				return lockDocument(st, err, a.Out.Redact), err
+			}),
 		acquireCmd,
 		leaf("release", "Release the deploy lock (after a failed deploy, once you have looked)", noArgs(), a.wired((*flow.Session).LockRelease)),
 	)

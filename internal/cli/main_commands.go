@@ -20,23 +20,28 @@ func mainCommands(a *App) []*cobra.Command {
 		a.runFlowDry(&setup.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Setup(ctx) }))
 	dryRunFlag(setupCmd, &setup.dryRun)
 	deployCmd := leaf("deploy", "Build, push and switch the servers to the current version", noArgs(),
-		a.runFlowDry(&deploy.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Deploy(ctx, deploy.skipPush) }))
+		a.runFlowDry(&deploy.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error {
+			return a.reported(s, "", s.Deploy(ctx, deploy.skipPush))
+		}))
 	deployCmd.Flags().BoolVarP(&deploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
 	dryRunFlag(deployCmd, &deploy.dryRun)
+	a.jsonFlag(deployCmd)
 	redeployCmd := leaf("redeploy", "Deploy without registry login, Traefik boot and pruning", noArgs(),
 		a.runFlowDry(&redeploy.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error {
-			return s.Redeploy(ctx, redeploy.skipPush)
+			return a.reported(s, "", s.Redeploy(ctx, redeploy.skipPush))
 		}))
 	redeployCmd.Flags().BoolVarP(&redeploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
 	dryRunFlag(redeployCmd, &redeploy.dryRun)
+	a.jsonFlag(redeployCmd)
 	rollbackCmd := leaf("rollback", "Switch back to VERSION, an earlier container still on every host", argSpec{min: 1, max: 1, usage: "VERSION"},
 		a.runFlowDry(&rollback.dryRun, func(ctx context.Context, s *flow.Session, args []string) error {
 			if err := names.Version.Check(args[0], "rollback VERSION"); err != nil {
 				return err
 			}
-			return s.Rollback(ctx, args[0])
+			return a.reported(s, args[0], s.Rollback(ctx, args[0]))
 		}))
 	dryRunFlag(rollbackCmd, &rollback.dryRun)
+	a.jsonFlag(rollbackCmd)
 	removeCmd := leaf("remove", "Delete everything mrsk put on the servers (asks first; -y to skip)", noArgs(),
 		a.runFlowDry(&remove.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Remove(ctx, remove.confirmed) }))
 	removeCmd.Flags().BoolVarP(&remove.confirmed, "confirmed", "y", false, "Do not ask before deleting")
@@ -48,10 +53,18 @@ func mainCommands(a *App) []*cobra.Command {
 		deployCmd,
 		redeployCmd,
 		rollbackCmd,
-		leaf("details", "List the Traefik, app and accessory containers", noArgs(),
+		a.withReport(leaf("details", "List the Traefik, app and accessory containers", noArgs(),
 			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Details(ctx) })),
-		leaf("audit", "Print the last lines of each host's audit log", noArgs(),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				d, err := s.DetailsData(ctx)
+				return detailsDocument(d, a.Out.Redact), err
+			}),
+		a.withReport(leaf("audit", "Print the last lines of each host's audit log", noArgs(),
 			a.runFlow(func(ctx context.Context, s *flow.Session, _ []string) error { return s.Audit(ctx) })),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				answers, err := s.AuditData(ctx)
+				return auditDocument(answers, a.Out.Redact), err
+			}),
 		configCmd,
 		initCommand(a),
 		envifyCommand(a),

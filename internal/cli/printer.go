@@ -32,6 +32,9 @@ type Printer struct {
 	out   io.Writer
 	err   io.Writer
 	level Level
+	// doc is where a machine-readable document goes (Document): stdout,
+	// also once ToStderr has moved everything else away from it.
+	doc io.Writer
 	// Secrets is the one set of secret values of this invocation.
 	Secrets *redact.Set
 }
@@ -54,6 +57,37 @@ func (p *Printer) SetVerbosity(verbose, quiet bool) {
 	}
 }
 
+// ToStderr moves every line for people (messages, log lines, host
+// blocks) to stderr, so that stdout holds nothing but one document
+// written with Document (--json).
+func (p *Printer) ToStderr() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.doc == nil {
+		p.doc, p.out = p.out, p.err
+	}
+}
+
+// Document writes a machine-readable document to stdout, whatever
+// ToStderr moved away from it. The caller scrubs it of secrets.
+func (p *Printer) Document(b []byte) {
+	p.mu.Lock()
+	w := p.doc
+	if w == nil {
+		w = p.out
+	}
+	p.mu.Unlock()
+	p.write(w, string(b))
+}
+
+// Human is where lines for people go: stdout, or stderr after ToStderr.
+// Streamed output (image builds, hooks) goes there too.
+func (p *Printer) Human() io.Writer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out
+}
+
 // Level reports the current verbosity.
 func (p *Printer) Level() Level { return p.level }
 
@@ -66,25 +100,33 @@ func (p *Printer) write(w io.Writer, s string) {
 	_, _ = io.WriteString(w, s)
 }
 
+// writeOut writes to the lines for people (stdout, or stderr after
+// ToStderr).
+func (p *Printer) writeOut(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, _ = io.WriteString(p.out, s)
+}
+
 // Say prints a user-facing message regardless of -q (MRSK's `say`).
 func (p *Printer) Say(format string, a ...any) {
-	p.write(p.out, fmt.Sprintf(format, a...)+"\n")
+	p.writeOut(fmt.Sprintf(format, a...) + "\n")
 }
 
 // Print writes raw text to stdout (command output such as `mrsk config`).
-func (p *Printer) Print(s string) { p.write(p.out, s) }
+func (p *Printer) Print(s string) { p.writeOut(s) }
 
 // Info logs an execution line unless -q.
 func (p *Printer) Info(format string, a ...any) {
 	if p.level <= LevelInfo {
-		p.write(p.out, "  INFO "+fmt.Sprintf(format, a...)+"\n")
+		p.writeOut("  INFO " + fmt.Sprintf(format, a...) + "\n")
 	}
 }
 
 // Debug logs only with -v.
 func (p *Printer) Debug(format string, a ...any) {
 	if p.level <= LevelDebug {
-		p.write(p.out, "  DEBUG "+fmt.Sprintf(format, a...)+"\n")
+		p.writeOut("  DEBUG " + fmt.Sprintf(format, a...) + "\n")
 	}
 }
 
@@ -101,5 +143,5 @@ func (p *Printer) HostBlock(kind, host, output string) {
 	if kind != "" {
 		head = kind + " " + head
 	}
-	p.write(p.out, head+"\n"+p.Redact(output)+"\n\n")
+	p.writeOut(head + "\n" + p.Redact(output) + "\n\n")
 }

@@ -37,8 +37,10 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 		if a.Opts.Verbose {
 			endpointLog = a.stderr
 		}
+		// streamed output (builds, hooks) goes where the printer's lines
+		// go: stderr with --json, which keeps stdout for the document
 		ex = &executors{remote: pool, local: &local.Runner{Env: cfg.Environ(), Log: a.Out,
-			Redact: a.Out.Secrets, Stdout: a.stdout, Stderr: a.stderr},
+			Redact: a.Out.Secrets, Stdout: a.Out.Human(), Stderr: a.stderr},
 			images: &imageHub{pool: pool, log: endpointLog}}
 	}
 	// MRSK_DRAIN=0 is a test/benchmark switch, not a user setting: web

@@ -21,7 +21,11 @@ func traefikCommand(a *App) *cobra.Command {
 		leaf("start", "Start Traefik's stopped container", noArgs(), a.wired((*flow.Session).TraefikStart)),
 		leaf("stop", "Stop Traefik's container", noArgs(), a.wired((*flow.Session).TraefikStop)),
 		leaf("restart", "Stop and start Traefik's container", noArgs(), a.wired((*flow.Session).TraefikRestart)),
-		leaf("details", "List Traefik's container per host", noArgs(), a.wired((*flow.Session).TraefikDetails)),
+		a.withReport(leaf("details", "List Traefik's container per host", noArgs(), a.wired((*flow.Session).TraefikDetails)),
+			func(ctx context.Context, s *flow.Session, _ []string) (any, error) {
+				answers, err := s.TraefikDetailsData(ctx)
+				return traefikDetailsDocument(answers, a.Out.Redact), err
+			}),
 		logsCmd,
 		leaf("remove", "Delete Traefik's container and image", noArgs(), a.wired((*flow.Session).TraefikRemove)),
 		hidden(leaf("remove_container", "Delete Traefik's container", noArgs(), a.wired((*flow.Session).TraefikRemoveContainer))),

@@ -52,6 +52,37 @@ func (Lock) Status() Cmd {
 // without reading error text.
 func (Lock) Held() Cmd { return query("lock.held", cmdline.New("test", "-d", LockDir)) }
 
+// LockInfo is what a lock's details say (see LockDetails).
+type LockInfo struct {
+	By      string
+	At      time.Time // zero when the details carry no readable time
+	Version string
+	Message string
+}
+
+// ParseLockDetails reads the clear text of a details file, as written by
+// LockDetails (and MRSK). Lines it does not know are ignored.
+func ParseLockDetails(details string) LockInfo {
+	var info LockInfo
+	for _, line := range strings.Split(details, "\n") {
+		switch {
+		case strings.HasPrefix(line, "Locked by: "):
+			by := strings.TrimPrefix(line, "Locked by: ")
+			if i := strings.LastIndex(by, " at "); i >= 0 {
+				if at, err := time.Parse(time.RFC3339, strings.TrimSpace(by[i+4:])); err == nil {
+					info.At, by = at, by[:i]
+				}
+			}
+			info.By = by
+		case strings.HasPrefix(line, "Version: "):
+			info.Version = strings.TrimPrefix(line, "Version: ")
+		case strings.HasPrefix(line, "Message: "):
+			info.Message = strings.TrimPrefix(line, "Message: ")
+		}
+	}
+	return info
+}
+
 // LockDetails is the clear text stored (encoded) in the lock details file.
 func LockDetails(lockedBy string, now time.Time, version, message string) string {
 	text := "Locked by: " + lockedBy + " at " + ISO8601(now) + "\n" +

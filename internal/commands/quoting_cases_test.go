@@ -207,7 +207,7 @@ var quotingCases = []quotingCase{
 	{name: "role name (and list_versions words)", slot: exact, prep: noSlash, build: func(h *harness, v string) ([]unit, error) {
 		cfg := h.base()
 		a := NewApp(cfg, v)
-		return lines(a.Info(), a.CurrentRunningVersion(), a.ListContainers(), a.ListContainerNames(),
+		return lines(a.Info(), a.InfoJSON(), a.CurrentRunningVersion(), a.ListContainers(), a.ListContainersJSON(), a.ListContainerNames(),
 			a.RemoveContainers(), a.RemoveImages(), a.Start(), a.Stop(""), a.RemoveEnvFiles(),
 			a.ListVersions([]string{v}, []string{v}), a.CurrentRunningContainerID(), a.RoleState()), nil
 	}},
@@ -387,7 +387,7 @@ var quotingCases = []quotingCase{
 			a := NewApp(cfg, "web")
 			b := NewBuilder(cfg)
 			p := NewPrune(cfg)
-			c.plain(a.TagCurrentAsLatest(), a.ListImages(), b.Push(), b.Pull(), b.Clean(), p.TaggedImages(),
+			c.plain(a.TagCurrentAsLatest(), a.ListImages(), a.ListImagesJSON(), b.Push(), b.Pull(), b.Clean(), p.TaggedImages(),
 				p.DanglingImages(), p.Containers(), NewRegistry(cfg).Logout())
 			c.add(NewRegistry(cfg).Login())
 		})
@@ -436,7 +436,7 @@ var quotingCases = []quotingCase{
 		return withConfig(h, yml, func(cfg *config.Config, c *collect) {
 			accessoryLines(cfg, c)
 			a, _ := NewAccessory(cfg, "db")
-			c.plain(a.RemoveImage())
+			c.plain(a.RemoveImage(), a.InfoJSON())
 		})
 	}},
 	{name: "accessory host (the schema refuses most)", slot: exact, config: true, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {

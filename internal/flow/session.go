@@ -97,6 +97,7 @@ type Session struct {
 	lockHeld bool          // this process holds the deploy lock
 	holdLock bool          // keep the lock if the current body fails (app boot)
 	progress *bootProgress // the app boot in progress, for failure reports
+	lastBoot *bootProgress // the last app boot of this run, for its result
 	// states are role states read by this run's stale check, for its boot
 	states map[string][]commands.Container
 	// standalone: the command is `registry login` itself, not a step
