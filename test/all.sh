@@ -17,7 +17,7 @@ export MRSK_SPEC_DIR=${MRSK_SPEC_DIR:-$(cd "$ROOT/.." && pwd)/shared/spec}
 export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
 
 PACKAGES=(docker.io openssh-server openssh-client debootstrap iproute2 iptables curl git zstd
-          ca-certificates procps unzip)
+          ca-certificates procps unzip tmux)
 FAILED=()
 SUMMARY=()
 STARTED_DOCKERD=

@@ -160,8 +160,10 @@ func connectTimeout(ssh config.SSH) time.Duration {
 // defaultConnectTimeout matches the SSH engine's own default.
 const defaultConnectTimeout = 10 * time.Second
 
-// Close releases the SSH connections.
+// Close leaves the live view's last state on screen and releases the SSH
+// connections.
 func (a *App) Close() {
+	a.Out.StopLive()
 	if a.pool != nil {
 		_ = a.pool.Close()
 	}

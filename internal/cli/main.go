@@ -64,6 +64,8 @@ func (a *App) run(args []string) int {
 // exitStatus renders err (if any) and maps it to an exit status: one clear
 // line on stderr; the wrapped chain only with -v.
 func (a *App) exitStatus(err error) int {
+	// the live view's last state stays on screen, the error goes under it
+	a.Out.StopLive()
 	if err == nil {
 		return exitOK
 	}

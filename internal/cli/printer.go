@@ -37,6 +37,27 @@ type Printer struct {
 	doc io.Writer
 	// Secrets is the one set of secret values of this invocation.
 	Secrets *redact.Set
+	// live, when set, draws the hosts' progress under the messages
+	// (live.go): messages go above it, execution log lines are left out.
+	live *liveView
+}
+
+// StartLive makes v the live view under the messages.
+func (p *Printer) StartLive(v *liveView) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.live = v
+}
+
+// StopLive leaves the view's last state on screen; later lines go under it.
+func (p *Printer) StopLive() {
+	p.mu.Lock()
+	v := p.live
+	p.live = nil
+	p.mu.Unlock()
+	if v != nil {
+		v.Stop()
+	}
 }
 
 // NewPrinter builds a printer; -q wins over -v as in MRSK.
@@ -85,6 +106,9 @@ func (p *Printer) Document(b []byte) {
 func (p *Printer) Human() io.Writer {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.live != nil {
+		return &liveLines{v: p.live, w: p.out}
+	}
 	return p.out
 }
 
@@ -96,16 +120,31 @@ func (p *Printer) Redact(s string) string { return p.Secrets.Apply(s) }
 
 func (p *Printer) write(w io.Writer, s string) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	_, _ = io.WriteString(w, s)
+	v := p.live
+	if v == nil {
+		defer p.mu.Unlock()
+		_, _ = io.WriteString(w, s)
+		return
+	}
+	p.mu.Unlock()
+	v.Print(w, s)
 }
 
 // writeOut writes to the lines for people (stdout, or stderr after
 // ToStderr).
 func (p *Printer) writeOut(s string) {
 	p.mu.Lock()
+	w := p.out
+	p.mu.Unlock()
+	p.write(w, s)
+}
+
+// logging reports whether execution log lines at lv are shown: not under
+// the live view, which replaces them.
+func (p *Printer) logging(lv Level) bool {
+	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, _ = io.WriteString(p.out, s)
+	return p.level <= lv && p.live == nil
 }
 
 // Say prints a user-facing message regardless of -q (MRSK's `say`).
@@ -118,14 +157,14 @@ func (p *Printer) Print(s string) { p.writeOut(s) }
 
 // Info logs an execution line unless -q.
 func (p *Printer) Info(format string, a ...any) {
-	if p.level <= LevelInfo {
+	if p.logging(LevelInfo) {
 		p.writeOut("  INFO " + fmt.Sprintf(format, a...) + "\n")
 	}
 }
 
 // Debug logs only with -v.
 func (p *Printer) Debug(format string, a ...any) {
-	if p.level <= LevelDebug {
+	if p.logging(LevelDebug) {
 		p.writeOut("  DEBUG " + fmt.Sprintf(format, a...) + "\n")
 	}
 }

@@ -66,6 +66,10 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 	}
 	if dryRun {
 		a.Out.Say("%s", flow.DryRunNotice)
+	} else if a.liveWanted() {
+		v := newLiveView(a.stdout)
+		a.Out.StartLive(v)
+		deps.Progress = v
 	}
 	return flow.NewSession(cfg, sel, deps, opts), nil
 }

@@ -43,6 +43,9 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	image := s.Cfg.Repository() + ":" + version
 	tag := commands.NewApp(s.Cfg, "").AtVersion(version).TagCurrentAsLatest()
 	line := fmt.Sprintf("Tagging %s as the latest image", image)
+	for _, h := range hosts {
+		s.report(h, "", "waiting", "")
+	}
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		if s.batched() {
 			return s.run(ctx, host, commands.Batch("app.tag_latest", s.auditor().Record(line), tag))
@@ -62,10 +65,13 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	err = s.inGroups(ctx, hosts, boot.GroupSize, boot.Wait, func(ctx context.Context, host string) error {
 		progress.mark(progress.started, host)
 		for _, role := range s.Sel.RolesOn(host) {
+			s.report(host, role.Name, "starting", version)
 			if err := s.bootRole(ctx, host, role, version); err != nil {
+				s.progressFailed(host, role.Name, err)
 				return err
 			}
 			progress.markDone(host, role.Name)
+			s.report(host, role.Name, "done", version)
 		}
 		progress.mark(progress.done, host)
 		return nil
@@ -143,6 +149,7 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	if err != nil {
 		return err
 	}
+	s.report(host, role.Name, "healthy-wait", version)
 	since, _, _ := strings.Cut(out, "\n")
 	return s.switchOver(ctx, host, app, version, strings.TrimSpace(since), old)
 }
@@ -189,11 +196,13 @@ func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.Ap
 	if err := s.run(ctx, host, startOrRun); err != nil {
 		return err
 	}
+	s.report(host, app.Role(), "healthy-wait", version)
 	if _, err := s.awaitHealth(ctx, host, app.Status(version),
 		healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}); err != nil {
 		return err
 	}
 	s.bootProgress().markServing(host, app.Role())
+	s.report(host, app.Role(), "stopping old", old)
 	if old == "" {
 		return nil
 	}

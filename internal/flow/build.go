@@ -115,7 +115,14 @@ func (s *Session) buildPull(ctx context.Context) error {
 			pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
 				commands.Tolerant(b.Clean()), b.Pull())
 			return s.registryReach(s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
-				return s.run(ctx, host, pull)
+				s.report(host, "", "pulling", version)
+				err := s.run(ctx, host, pull)
+				if err != nil {
+					s.progressFailed(host, "", err)
+					return err
+				}
+				s.report(host, "", "pulled", version)
+				return nil
 			}))
 		}
 		return s.registryReach(s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {

@@ -52,8 +52,17 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 		stop = app.Stop(old.Version)
 		s.Out.Info("Waiting on %s until %s is healthy, then draining %s...", host, app.ContainerName(""), old.Name)
 	}
-	out, err := s.capture(ctx, host, commands.SwitchWait(app.ContainerName(""), since, s.healthBound(),
-		old, s.unhealthyBound(app), traefikSwitchBound, stop))
+	// each stage the script reaches is a state of the host's live line
+	stages := func(line string) {
+		switch {
+		case line == "new healthy" && old != nil:
+			s.report(host, app.Role(), "draining", old.Name)
+		case strings.HasPrefix(line, "traefik ") || strings.HasPrefix(line, "old without cord"):
+			s.report(host, app.Role(), "stopping old", old.Name)
+		}
+	}
+	out, err := s.captureLines(ctx, host, commands.SwitchWait(app.ContainerName(""), since, s.healthBound(),
+		old, s.unhealthyBound(app), traefikSwitchBound, stop), stages)
 	if s.DryRun {
 		return nil // printed, not run
 	}

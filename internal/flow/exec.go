@@ -49,7 +49,7 @@ func (s *Session) capture(ctx context.Context, host string, c commands.Cmd) (str
 // exec is the one place a remote command runs: first the files it needs
 // are uploaded (env files carrying secret env), then the command runs with
 // its stdin. In a dry run only queries run; everything else is printed.
-func (s *Session) exec(ctx context.Context, host string, c commands.Cmd, quiet bool) (string, error) {
+func (s *Session) exec(ctx context.Context, host string, c commands.Cmd, quiet bool, extra ...remote.RunOption) (string, error) {
 	if s.DryRun && !c.Query {
 		for _, f := range c.Files {
 			s.planned(host, fmt.Sprintf("write %s (%04o, secret content)", f.Path, f.Mode.Perm()))
@@ -61,7 +61,7 @@ func (s *Session) exec(ctx context.Context, host string, c commands.Cmd, quiet b
 	if err := s.uploadFiles(ctx, host, c.Files); err != nil {
 		return "", err
 	}
-	var opts []remote.RunOption
+	opts := extra
 	if quiet {
 		opts = append(opts, remote.Quiet())
 	}

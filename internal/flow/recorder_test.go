@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -136,6 +137,19 @@ func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, opts
 		r.violate(host, cmd.String())
 	}
 	out, err := r.answer(host, cmd, shown)
+	if rc.OnLine != nil {
+		// the command's lines, as a host streams them
+		lines := out
+		var ee *cmdline.ExitError
+		if errors.As(err, &ee) {
+			lines = ee.Stdout
+		}
+		for _, l := range strings.Split(lines, "\n") {
+			if l != "" {
+				rc.OnLine(l)
+			}
+		}
+	}
 	return &remote.Result{Host: host, Stdout: out}, err
 }
 

@@ -42,6 +42,8 @@ type Deps struct {
 	Local  Local
 	// Images serves the app image when there is no registry (delivery.go).
 	Images ImageHub
+	// Progress gets each host's state during pulls and boots (nil: none).
+	Progress Progress
 	Out    Output
 	// Terminal is attached to interactive commands.
 	Terminal Terminal

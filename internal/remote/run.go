@@ -32,15 +32,17 @@ func (r *Result) Output() string { return strings.TrimSpace(r.Stdout) }
 type RunOption func(*runConfig)
 
 type runConfig struct {
-	quiet bool
-	stdin io.Reader
+	quiet  bool
+	stdin  io.Reader
+	onLine func(line string)
 }
 
 // RunConfig is what a list of RunOptions asks for; fakes of the pool
 // (flow tests) read it with Config.
 type RunConfig struct {
-	Quiet bool
-	Stdin io.Reader
+	Quiet  bool
+	Stdin  io.Reader
+	OnLine func(line string)
 }
 
 // Config applies opts.
@@ -49,12 +51,16 @@ func Config(opts ...RunOption) RunConfig {
 	for _, o := range opts {
 		o(&rc)
 	}
-	return RunConfig{Quiet: rc.quiet, Stdin: rc.stdin}
+	return RunConfig{Quiet: rc.quiet, Stdin: rc.stdin, OnLine: rc.onLine}
 }
 
 // Quiet logs the command at DEBUG instead of INFO (MRSK does so for
 // captures, audit writes and lock operations).
 func Quiet() RunOption { return func(c *runConfig) { c.quiet = true } }
+
+// OnLine hands every line the command prints on stdout to fn as it comes
+// (a long-running command's progress), besides capturing it.
+func OnLine(fn func(line string)) RunOption { return func(c *runConfig) { c.onLine = fn } }
 
 // Stdin feeds r to the command's standard input.
 func Stdin(r io.Reader) RunOption { return func(c *runConfig) { c.stdin = r } }
@@ -108,8 +114,12 @@ func (p *Pool) run(ctx context.Context, host, line string, rc runConfig, id stri
 	}
 	defer sess.Close()
 	var stdout, stderr bytes.Buffer
-	so := &lineStreamer{emit: func(l string) { p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(l)) }}
-	se := &lineStreamer{emit: so.emit}
+	logLine := func(l string) { p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(l)) }
+	so := &lineStreamer{emit: logLine}
+	if rc.onLine != nil {
+		so.emit = func(l string) { logLine(l); rc.onLine(l) }
+	}
+	se := &lineStreamer{emit: logLine}
 	sess.Stdout = io.MultiWriter(&stdout, so)
 	sess.Stderr = io.MultiWriter(&stderr, se)
 	sess.Stdin = rc.stdin
