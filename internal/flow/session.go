@@ -44,7 +44,7 @@ type Deps struct {
 	Images ImageHub
 	// Progress gets each host's state during pulls and boots (nil: none).
 	Progress Progress
-	Out    Output
+	Out      Output
 	// Terminal is attached to interactive commands.
 	Terminal Terminal
 	// Now is the clock (audit lines, hook env, lock details, runtime).
