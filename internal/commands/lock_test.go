@@ -63,3 +63,23 @@ func TestAbbreviateVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLockDetailsRoundTrips(t *testing.T) {
+	at := time.Date(2023, 4, 14, 17, 7, 31, 0, time.UTC)
+	got := ParseLockDetails(LockDetails("Jane at Work", at, "abc123", "Hotfix in progress"))
+	if got.By != "Jane at Work" || !got.At.Equal(at) || got.Version != "abc123" || got.Message != "Hotfix in progress" {
+		t.Errorf("%+v", got)
+	}
+	if got := ParseLockDetails("Locked by: x at soon"); got.By != "x at soon" || !got.At.IsZero() {
+		t.Errorf("unreadable time: %+v", got)
+	}
+}
+
+func TestLockAwaitRelease(t *testing.T) {
+	if got := (Lock{}).AwaitRelease(4200 * time.Millisecond).String(); got != `timeout 5 sh -c 'while [ -d mrsk_lock ]; do sleep 0.2; done'` {
+		t.Errorf("got %s", got)
+	}
+	if got := (Lock{}).AwaitRelease(0).String(); !strings.HasPrefix(got, "timeout 1 ") {
+		t.Errorf("a bound under a second waits one: %s", got)
+	}
+}
