@@ -52,10 +52,14 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 		}
 		return s.run(ctx, host, tag)
 	})
+	boot := s.Cfg.Boot()
 	if err != nil {
+		if !boot.StayOnFailure {
+			// nothing was switched: the fleet still runs one version
+			s.holdLockOnError(false)
+		}
 		return err
 	}
-	boot := s.Cfg.Boot()
 	progress := newBootProgress()
 	s.setBootProgress(progress)
 	defer s.setBootProgress(nil)
@@ -65,6 +69,7 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 			if err := s.bootRole(ctx, host, role, version); err != nil {
 				return err
 			}
+			progress.markDone(host, role.Name)
 		}
 		progress.mark(progress.done, host)
 		return nil
@@ -72,7 +77,11 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	if err != nil {
 		// the message stays the failing host's; the per-host report rides
 		// along as the error's hint (what runs where, how to converge)
-		return progress.bootError(version, hosts, err)
+		be := progress.bootError(version, hosts, err)
+		if boot.StayOnFailure || s.DryRun {
+			return be
+		}
+		return s.putBack(ctx, be, progress)
 	}
 	s.holdLockOnError(false)
 	return nil
@@ -116,9 +125,7 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 			break
 		}
 	}
-	if old != nil {
-		s.bootProgress().setOld(host, old.Version)
-	}
+	s.bootProgress().setPrev(host, role.Name, old)
 	batch = append(batch, s.auditor().Record("Booted app version "+version, tag))
 	hex := s.RandHex(12)
 	switch {
@@ -139,6 +146,7 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	// the host's clock before the start: the switch waits for the events
 	// after it
 	batch = append(batch, commands.Cmd{Command: commands.HostTime()}, startOrRun)
+	s.bootProgress().markChanged(host, role.Name)
 	out, err := s.capture(ctx, host, commands.Batch("app.start", batch...))
 	if err != nil {
 		return err
@@ -156,6 +164,7 @@ func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.Ap
 	if err != nil && !cmdline.IsExit(err) {
 		return err
 	}
+	s.bootProgress().markChanged(host, app.Role())
 	if err == nil && running != "" {
 		tmp := commands.ReplacedVersion(version, s.RandHex(16))
 		s.Out.Info("Renaming container %s to %s as already deployed on %s", version, tmp, host)
@@ -176,7 +185,11 @@ func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.Ap
 		}
 		old = ""
 	}
-	s.bootProgress().setOld(host, old)
+	var prev *commands.Container
+	if old != "" {
+		prev = &commands.Container{Name: app.ContainerName(old), Version: old, State: "running"}
+	}
+	s.bootProgress().setPrev(host, app.Role(), prev)
 	startOrRun, err := app.StartOrRun(commands.ContainerHostname(host, s.RandHex(12)))
 	if err != nil {
 		return err
@@ -188,7 +201,7 @@ func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.Ap
 		healthWait{healthyDelay: traefikDelay, runningDelay: s.Cfg.ReadinessDelay()}); err != nil {
 		return err
 	}
-	s.bootProgress().markServing(host)
+	s.bootProgress().markServing(host, app.Role())
 	if old == "" {
 		return nil
 	}

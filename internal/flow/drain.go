@@ -74,7 +74,7 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 		return &cmdline.HostError{Host: host, Err: &HealthError{Status: s.statusOf(ctx, host, app, version)}}
 	}
 	s.Out.Info("Container is healthy!")
-	s.bootProgress().markServing(host)
+	s.bootProgress().markServing(host, app.Role())
 	if err != nil && !cmdline.IsExit(err) {
 		return err // the host was lost while draining: the report says where things stand
 	}

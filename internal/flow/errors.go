@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"text/tabwriter"
 )
 
 // Every error type a flow returns, in one file. Failures of commands are
@@ -236,19 +237,42 @@ type BootError struct {
 	NotStarted []string
 	// Old is the version each host ran before ("" when none).
 	Old map[string]string
+	// Hosts are the boot's hosts, in host order.
+	Hosts []string
+	// PutBack is, with boot.on_failure: rollback, every role the boot
+	// changed and what became of it, in host order (nil with `stay`).
+	PutBack []PutBack
+}
+
+// PutBack is one role on one host that a failed boot had changed, and
+// whether it went back to what it ran before.
+type PutBack struct {
+	Host, Role string
+	Previous   string // the version it ran before ("" when none)
+	Attempted  string
+	Switched   bool  // the boot had switched it (its new container was healthy)
+	Back       bool  // it runs Previous again (nothing, when Previous is "")
+	Err        error // why it could not go back: it may still run Attempted
 }
 
 func (e *BootError) Error() string { return "Boot app version " + e.Version + ": " + e.Err.Error() }
 func (e *BootError) Unwrap() error { return e.Err }
 
+// verb says how the boot ended.
+func (e *BootError) verb() string {
+	if errors.Is(e.Err, context.Canceled) {
+		return "was interrupted"
+	}
+	return "failed"
+}
+
 // Hint lists the hosts by state and the ways back to one version.
 func (e *BootError) Hint() string {
-	var b strings.Builder
-	verb := "failed"
-	if errors.Is(e.Err, context.Canceled) {
-		verb = "was interrupted"
+	if e.PutBack != nil {
+		return e.putBackHint()
 	}
-	fmt.Fprintf(&b, "app boot of version %s %s part-way:", e.Version, verb)
+	var b strings.Builder
+	fmt.Fprintf(&b, "app boot of version %s %s part-way:", e.Version, e.verb())
 	line := func(what string, hosts []string) {
 		if len(hosts) > 0 {
 			fmt.Fprintf(&b, "\n    %s: %s", what, strings.Join(hosts, ", "))
@@ -287,6 +311,101 @@ func (e *BootError) oldVersions() []string {
 	var out []string
 	for _, v := range e.Old {
 		if v != "" && v != e.Version && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// PutBackComplete reports whether every role the boot changed was put
+// back (then the lock was released).
+func (e *BootError) PutBackComplete() bool {
+	for _, pb := range e.PutBack {
+		if pb.Err != nil {
+			return false
+		}
+	}
+	return e.PutBack != nil
+}
+
+// putBackHint is the table of a boot whose changes were put back: host,
+// role, previous version, attempted version, what runs now; then whether
+// the lock was released, and if not, which hosts are in doubt and how to
+// converge.
+func (e *BootError) putBackHint() string {
+	var b strings.Builder
+	if e.PutBackComplete() {
+		fmt.Fprintf(&b, "app boot of version %s %s; every role it had changed was put back:\n", e.Version, e.verb())
+	} else {
+		fmt.Fprintf(&b, "app boot of version %s %s; the roles it had changed were put back, except where now running is unknown:\n", e.Version, e.verb())
+	}
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "    HOST\tROLE\tPREVIOUS\tATTEMPTED\tNOW RUNNING")
+	var stuck []string
+	var causes []string
+	changed := map[string]bool{}
+	for _, pb := range e.PutBack {
+		changed[pb.Host] = true
+		prev := pb.Previous
+		if prev == "" {
+			prev = "-"
+		}
+		var now string
+		switch {
+		case pb.Err != nil:
+			now = "unknown: could not be put back"
+			if len(stuck) == 0 || stuck[len(stuck)-1] != pb.Host {
+				stuck = append(stuck, pb.Host)
+				first, _, _ := strings.Cut(pb.Err.Error(), "\n")
+				causes = append(causes, first)
+			}
+		case pb.Previous == "":
+			now = fmt.Sprintf("nothing (%s stopped; nothing ran before)", pb.Attempted)
+		case pb.Switched:
+			now = pb.Previous + " (switched back)"
+		default:
+			now = fmt.Sprintf("%s (kept; %s stopped)", pb.Previous, pb.Attempted)
+		}
+		fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", pb.Host, pb.Role, prev, pb.Attempted, now)
+	}
+	_ = tw.Flush()
+	var untouched []string
+	for _, h := range e.Hosts {
+		if !changed[h] {
+			untouched = append(untouched, h)
+		}
+	}
+	if len(untouched) > 0 {
+		fmt.Fprintf(&b, "    unchanged (not reached): %s\n", listBounded(e.withOld(untouched)))
+	}
+	if len(stuck) == 0 {
+		fmt.Fprintf(&b, "  Every host runs what it ran before; the deploy lock was released. Fix the cause, then deploy again.")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "  The deploy lock is kept: %s could not be put back and may still run %s beside the previous version:", listBounded(stuck), e.Version)
+	for _, c := range causes {
+		fmt.Fprintf(&b, "\n    %s", c)
+	}
+	b.WriteString("\n  Once every host answers again, run `mrsk lock release`, then")
+	switch olds := e.previousVersions(); len(olds) {
+	case 0:
+		fmt.Fprintf(&b, " `mrsk deploy` (every host to %s)", e.Version)
+	case 1:
+		fmt.Fprintf(&b, " `mrsk rollback %s` (every host back to it) or `mrsk deploy` (every host to %s)", olds[0], e.Version)
+	default:
+		fmt.Fprintf(&b, " `mrsk rollback VERSION` with one of %s or `mrsk deploy` (every host to %s)", strings.Join(olds, ", "), e.Version)
+	}
+	return b.String()
+}
+
+// previousVersions are the versions the put-back roles ran before.
+func (e *BootError) previousVersions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, pb := range e.PutBack {
+		if v := pb.Previous; v != "" && v != e.Version && !seen[v] {
 			seen[v] = true
 			out = append(out, v)
 		}
