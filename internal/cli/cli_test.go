@@ -160,6 +160,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"version", "--nosuch"}, `Unknown switch '--nosuch'`},
 		{[]string{"version", "-Z"}, `Unknown switch '-Z'`},
 		{[]string{"version", "--hosts"}, `No value provided for option '--hosts'`},
+		{[]string{"version", "--lock-wait", "soon"}, `Invalid value "soon" for '--lock-wait'`},
+		{[]string{"version", "--lock-wait=-1m"}, `Invalid value "-1m0s" for '--lock-wait': want a duration of 0 or more, like 2m`},
 	}
 	for _, c := range cases {
 		r := run(t, nil, c.args...)

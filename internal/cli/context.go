@@ -71,6 +71,9 @@ func envMap(env []string) map[string]string {
 func (a *App) startUp(cmd *cobra.Command) error {
 	a.Command = strings.Fields(commandName(cmd))
 	a.Out.SetVerbosity(a.Opts.Verbose, a.Opts.Quiet)
+	if a.Opts.LockWait < 0 {
+		return usagef("Invalid value %q for '--lock-wait': want a duration of 0 or more, like 2m", a.Opts.LockWait.String())
+	}
 	if a.Opts.filtering() {
 		_, err := a.Selected()
 		return err

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // Every error type a flow returns, in one file. Failures of commands are
@@ -84,13 +85,18 @@ func listBounded(items []string) string {
 type LockError struct {
 	Host    string
 	Details string
+	// Waited is how long the run waited for it (--lock-wait; 0: not).
+	Waited time.Duration
 }
 
 func (e *LockError) Error() string { return "Deploy lock found" }
 
 // Hint tells the user what to do about a held lock.
 func (e *LockError) Hint() string {
-	return fmt.Sprintf("the deploy lock on %s is held (details above): wait for that deploy to finish, or run `mrsk lock release` if it is stale", e.Host)
+	if e.Waited > 0 {
+		return fmt.Sprintf("the deploy lock on %s is still held after waiting %s (details above): wait longer (--lock-wait), or run `mrsk lock release` if it is stale", e.Host, e.Waited)
+	}
+	return fmt.Sprintf("the deploy lock on %s is held (details above): wait for that deploy to finish (--lock-wait DURATION waits for it), or run `mrsk lock release` if it is stale", e.Host)
 }
 
 // HookError is a hook script that failed (its exit status is in Err).

@@ -384,7 +384,7 @@ func TestTraceLockCommands(t *testing.T) {
 	p := newProject(t)
 	script := withScript(func(h, c string) reply {
 		if strings.HasPrefix(c, "stat mrsk_lock") {
-			return reply{out: "Locked by: Tester at 2023-04-14T17:07:31Z\nVersion: abc123\nMessage: maintenance"}
+			return reply{out: "Locked by: Tester at 2023-04-14T16:55:00Z\nVersion: abc123\nMessage: maintenance"}
 		}
 		return pass
 	})
@@ -401,7 +401,7 @@ func TestTraceLockCommands(t *testing.T) {
 		name, about string
 		fn          func() error
 	}{
-		{"lock-status", "mrsk lock status\nthe lock is held", func() error { return s.LockStatus(ctx) }},
+		{"lock-status", "mrsk lock status\nthe lock is held, taken 12m31s ago", func() error { return s.LockStatus(ctx) }},
 		{"lock-release", "mrsk lock release", func() error { return s.LockRelease(ctx) }},
 	} {
 		rec.lines, out.out, out.err = nil, strings.Builder{}, strings.Builder{}
