@@ -140,6 +140,33 @@ func (e *RollbackError) Error() string {
 		e.Version, listBounded(e.Missing))
 }
 
+// RollbackUnclearError is `mrsk rollback` without a version when the
+// previous version cannot be told: the hosts run different versions, or
+// no older version exists everywhere.
+type RollbackUnclearError struct{ Reason string }
+
+func (e *RollbackUnclearError) Error() string {
+	return "Cannot tell which version to roll back to: " + e.Reason
+}
+
+// Hint says how to roll back anyway.
+func (e *RollbackUnclearError) Hint() string {
+	return "name the version: `mrsk rollback VERSION` (the versions on every host are listed above; `mrsk app containers` shows all)"
+}
+
+// RollbackNotConfirmedError is a rollback the user did not confirm (an
+// answer other than y, or none: stdin closed). Nothing changed.
+type RollbackNotConfirmedError struct{ Version string }
+
+func (e *RollbackNotConfirmedError) Error() string {
+	return fmt.Sprintf("Rollback to %s not confirmed: nothing changed", e.Version)
+}
+
+// Hint says how scripts confirm.
+func (e *RollbackNotConfirmedError) Hint() string {
+	return "answer y to roll back; scripts pass -y (or name the version: `mrsk rollback " + e.Version + "`)"
+}
+
 // BootstrapError lists hosts where Docker is missing and cannot be installed.
 type BootstrapError struct{ Hosts []string }
 
