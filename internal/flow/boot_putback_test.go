@@ -143,7 +143,7 @@ func TestBootFailurePutsTheFleetBack(t *testing.T) {
 	for _, want := range []string{
 		"1.1.1.1  web   oldver    abc123     oldver (switched back)",
 		"1.1.1.2  web   oldver    abc123     oldver (kept; abc123 stopped)",
-		"unchanged (not reached): 1.1.1.3",
+		"unchanged: 1.1.1.3",
 		"the deploy lock was released",
 	} {
 		if !strings.Contains(be.Hint(), want) {

@@ -411,7 +411,7 @@ func (e *BootError) putBackHint() string {
 		}
 	}
 	if len(untouched) > 0 {
-		fmt.Fprintf(&b, "    unchanged (not reached): %s\n", listBounded(e.withOld(untouched)))
+		fmt.Fprintf(&b, "    unchanged: %s\n", listBounded(e.withOld(untouched)))
 	}
 	if len(stuck) == 0 {
 		fmt.Fprintf(&b, "  Every host runs what it ran before; the deploy lock was released. Fix the cause, then deploy again.")
