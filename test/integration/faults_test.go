@@ -44,7 +44,7 @@ func TestFaultHostStopsMidBoot(t *testing.T) {
 	v2 := p.release("v2")
 	first, second, bad := p.hosts[0], p.hosts[1], p.hosts[2]
 	t.Cleanup(func() { _ = bad.Start() }) // runs before cleanHosts, which needs the host
-	r := p.mrskFault([]string{"deploy"}, onRun("docker start", second), func(*os.Process) error { return bad.Stop() })
+	r := p.mrskFault([]string{"deploy"}, onSwitch(second), func(*os.Process) error { return bad.Stop() })
 	p.expectFailure("host stops mid-boot", r,
 		"Boot app version "+v2+": Exception while executing on host "+bad.Addr,
 		"now running "+v2+": "+first.Addr+", "+second.Addr,
@@ -74,7 +74,7 @@ func TestFaultHostPausedMidBoot(t *testing.T) {
 	v2 := p.release("v2")
 	first, second, bad := p.hosts[0], p.hosts[1], p.hosts[2]
 	t.Cleanup(func() { _ = bad.Unpause() })
-	r := p.mrskFault([]string{"deploy"}, onRun("docker start", second), func(*os.Process) error { return bad.Pause() })
+	r := p.mrskFault([]string{"deploy"}, onSwitch(second), func(*os.Process) error { return bad.Pause() })
 	p.expectFailure("host paused mid-boot", r,
 		"Boot app version "+v2+": Exception while executing on host "+bad.Addr,
 		"every role it had changed was put back",
@@ -189,7 +189,7 @@ func TestFaultInterruptDuringBoot(t *testing.T) {
 	p.waitServing(p.hosts, "v1", switchTimeout)
 
 	v2 := p.release("v2")
-	r := p.mrskFault([]string{"deploy"}, onRun("docker start", p.hosts[0]), sigint)
+	r := p.mrskFault([]string{"deploy"}, onSwitch(p.hosts[0]), sigint)
 	p.expectFailure("SIGINT during boot", r,
 		"ERROR (Interrupt): interrupted", "Interrupted: putting back",
 		"app boot of version "+v2+" was interrupted; every role it had changed was put back",

@@ -144,7 +144,7 @@ func TestFleetFailureHostStoppedKeepsLock(t *testing.T) {
 	v2 := p.release("v2")
 	t.Cleanup(func() { _ = bad.Start() }) // before cleanHosts, which needs the host
 	run := fleetLoad(t, []*env.Host{first})
-	r := p.mrskFault([]string{"deploy"}, onRun("docker start", bad), func(*os.Process) error { return bad.Stop() })
+	r := p.mrskFault([]string{"deploy"}, onSwitch(bad), func(*os.Process) error { return bad.Stop() })
 	done := run.Mark("deploy-done")
 	p.assertServing([]*env.Host{first}, "v1")
 	time.Sleep(2 * time.Second)
