@@ -266,3 +266,26 @@ func TestBootFailurePutsBackAWorker(t *testing.T) {
 		t.Error("the lock must be released once every host is back")
 	}
 }
+
+// A boot that fails before it changed anything (here: the first host's
+// state cannot be read) has nothing to put back and releases the lock.
+func TestBootFailureBeforeAnyChange(t *testing.T) {
+	p := newProject(t)
+	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: withScript(func(host, cmd string) reply {
+		if host == "1.1.1.1" && strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|") {
+			return reply{err: &cmdline.HostError{Host: host, Err: errors.New("connection refused")}}
+		}
+		return pass
+	})})
+	err := s.AppBoot(ctx, "abc123")
+	var be *BootError
+	if !errors.As(err, &be) || !be.PutBackComplete() {
+		t.Fatalf("got %v", err)
+	}
+	if want := "app boot of version abc123 failed before it changed any host:\n    unchanged: 1.1.1.1, 1.1.1.2, 1.1.1.3\n  Every host runs what it ran before; the deploy lock was released."; !strings.HasPrefix(be.Hint(), want) {
+		t.Errorf("hint:\n%s\nwant prefix:\n%s", be.Hint(), want)
+	}
+	if s.LockHeld() {
+		t.Error("nothing changed: the lock must be released")
+	}
+}

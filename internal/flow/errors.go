@@ -369,13 +369,18 @@ func (e *BootError) PutBackComplete() bool {
 // converge.
 func (e *BootError) putBackHint() string {
 	var b strings.Builder
-	if e.PutBackComplete() {
+	switch {
+	case len(e.PutBack) == 0:
+		fmt.Fprintf(&b, "app boot of version %s %s before it changed any host:\n", e.Version, e.verb())
+	case e.PutBackComplete():
 		fmt.Fprintf(&b, "app boot of version %s %s; every role it had changed was put back:\n", e.Version, e.verb())
-	} else {
+	default:
 		fmt.Fprintf(&b, "app boot of version %s %s; the roles it had changed were put back, except where now running is unknown:\n", e.Version, e.verb())
 	}
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "    HOST\tROLE\tPREVIOUS\tATTEMPTED\tNOW RUNNING")
+	if len(e.PutBack) > 0 {
+		fmt.Fprintln(tw, "    HOST\tROLE\tPREVIOUS\tATTEMPTED\tNOW RUNNING")
+	}
 	var stuck []string
 	var causes []string
 	changed := map[string]bool{}
