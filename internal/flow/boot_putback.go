@@ -152,7 +152,7 @@ func (s *Session) putBackRole(ctx context.Context, host string, role *config.Rol
 	if prev != nil {
 		pb.Previous = prev.Version
 		if target == nil {
-			pb.Err = &cmdline.HostError{Host: host, Err: fmt.Errorf("the container %s that ran before is gone", prev.Name)}
+			pb.Err = &cmdline.HostError{Host: host, Err: fmt.Errorf("the container %s that ran before is not there (docker on the host does not list it)", prev.Name)}
 			return pb
 		}
 	}
