@@ -79,7 +79,7 @@ func TestHelpListsAllCommands(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("%v: %+v", args, r)
 		}
-		for _, name := range []string{"accessory SUBCOMMAND", "app SUBCOMMAND", "audit", "build SUBCOMMAND", "config", "deploy", "details", "envify", "healthcheck SUBCOMMAND", "init", "lock SUBCOMMAND", "prune SUBCOMMAND", "redeploy", "registry SUBCOMMAND", "remove", "rollback VERSION", "server SUBCOMMAND", "setup", "traefik SUBCOMMAND", "version"} {
+		for _, name := range []string{"accessory SUBCOMMAND", "app SUBCOMMAND", "audit", "build SUBCOMMAND", "config", "deploy", "details", "envify", "healthcheck SUBCOMMAND", "init", "lock SUBCOMMAND", "prune SUBCOMMAND", "redeploy", "registry SUBCOMMAND", "remove", "rollback [VERSION]", "server SUBCOMMAND", "setup", "traefik SUBCOMMAND", "version"} {
 			line := lineWith(r.stdout, "mrsk "+name+" ")
 			if line == "" || !strings.Contains(line, "# ") || strings.HasSuffix(line, "# ") {
 				t.Errorf("%v: no described line for %q in\n%s", args, name, r.stdout)
@@ -153,13 +153,15 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"nosuch"}, `Could not find command "nosuch".`},
 		{[]string{"app", "nosuch"}, `Could not find command "nosuch" in "app" namespace.`},
 		{[]string{"help", "nosuch"}, `Could not find command "nosuch".`},
-		{[]string{"rollback"}, `ERROR: "mrsk rollback" was called with no arguments` + "\n" + `Usage: "mrsk rollback VERSION"`},
+		{[]string{"rollback", "v1", "v2"}, `ERROR: "mrsk rollback" was called with arguments ["v1", "v2"]` + "\n" + `Usage: "mrsk rollback [VERSION]"`},
 		{[]string{"version", "extra"}, `ERROR: "mrsk version" was called with arguments ["extra"]`},
 		{[]string{"lock", "acquire"}, `No value provided for required options '--message'`},
 		{[]string{"app", "logs", "--lines", "abc"}, `Expected numeric value for '--lines'; got "abc"`},
 		{[]string{"version", "--nosuch"}, `Unknown switch '--nosuch'`},
 		{[]string{"version", "-Z"}, `Unknown switch '-Z'`},
 		{[]string{"version", "--hosts"}, `No value provided for option '--hosts'`},
+		{[]string{"version", "--lock-wait", "soon"}, `Invalid value "soon" for '--lock-wait'`},
+		{[]string{"version", "--lock-wait=-1m"}, `Invalid value "-1m0s" for '--lock-wait': want a duration of 0 or more, like 2m`},
 	}
 	for _, c := range cases {
 		r := run(t, nil, c.args...)

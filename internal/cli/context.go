@@ -78,6 +78,9 @@ func (a *App) startUp(cmd *cobra.Command) error {
 	if err := a.Opts.checkNames(); err != nil {
 		return err
 	}
+	if a.Opts.LockWait < 0 {
+		return usagef("Invalid value %q for '--lock-wait': want a duration of 0 or more, like 2m", a.Opts.LockWait.String())
+	}
 	if a.Opts.filtering() {
 		_, err := a.Selected()
 		return err

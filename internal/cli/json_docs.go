@@ -247,7 +247,7 @@ type deployRole struct {
 	Role    string  `json:"role"`
 	Before  *string `json:"before"`
 	After   *string `json:"after"`
-	Outcome string  `json:"outcome"` // switched, failed, not_started
+	Outcome string  `json:"outcome"` // switched, failed, not_started, put_back
 }
 
 func deployDocument(r flow.DeployResult, redact func(string) string) deployDoc {

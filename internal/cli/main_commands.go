@@ -14,7 +14,8 @@ import (
 func mainCommands(a *App) []*cobra.Command {
 	var deploy, redeploy struct{ skipPush, dryRun bool }
 	var remove struct{ confirmed, dryRun bool }
-	var setup, rollback struct{ dryRun bool }
+	var setup struct{ dryRun bool }
+	var rollback struct{ confirmed, dryRun bool }
 
 	setupCmd := leaf("setup", "First deploy: check Docker on the servers, boot the accessories, deploy", noArgs(),
 		a.runFlowDry(&setup.dryRun, func(ctx context.Context, s *flow.Session, _ []string) error { return s.Setup(ctx) }))
@@ -33,13 +34,18 @@ func mainCommands(a *App) []*cobra.Command {
 	redeployCmd.Flags().BoolVarP(&redeploy.skipPush, "skip-push", "P", false, "Use the image already in the registry: no build, no push")
 	dryRunFlag(redeployCmd, &redeploy.dryRun)
 	a.jsonFlag(redeployCmd)
-	rollbackCmd := leaf("rollback", "Switch back to VERSION, an earlier container still on every host", argSpec{min: 1, max: 1, usage: "VERSION"},
+	rollbackCmd := leaf("rollback", "Switch back to VERSION, an earlier container still on every host (without VERSION: list them and go back to the previous one, after asking; -y to skip)",
+		argSpec{min: 0, max: 1, usage: "[VERSION]"},
 		a.runFlowDry(&rollback.dryRun, func(ctx context.Context, s *flow.Session, args []string) error {
+			if len(args) == 0 {
+				return a.reported(s, "", s.RollbackPrevious(ctx, rollback.confirmed))
+			}
 			if err := names.Version.Check(args[0], "rollback VERSION"); err != nil {
 				return err
 			}
 			return a.reported(s, args[0], s.Rollback(ctx, args[0]))
 		}))
+	rollbackCmd.Flags().BoolVarP(&rollback.confirmed, "confirmed", "y", false, "Without VERSION: roll back to the previous version without asking")
 	dryRunFlag(rollbackCmd, &rollback.dryRun)
 	a.jsonFlag(rollbackCmd)
 	removeCmd := leaf("remove", "Delete everything mrsk put on the servers (asks first; -y to skip)", noArgs(),

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -19,6 +20,9 @@ type GlobalOptions struct {
 	ConfigFile  string
 	Destination string
 	SkipHooks   bool
+	// LockWait is --lock-wait (an mrsk extension): how long a command that
+	// takes the deploy lock waits for another run to release it.
+	LockWait time.Duration
 }
 
 // defaultConfigFile is where MRSK looks for the config unless -c is given.
@@ -34,6 +38,7 @@ func (o *GlobalOptions) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.ConfigFile, "config-file", "c", defaultConfigFile, "The config file")
 	fs.StringVarP(&o.Destination, "destination", "d", "", "Merge config/deploy.NAME.yml over the config and load .env.NAME")
 	fs.BoolVarP(&o.SkipHooks, "skip-hooks", "H", false, "Do not run the hooks in .mrsk/hooks")
+	fs.DurationVar(&o.LockWait, "lock-wait", 0, "When another run holds the deploy lock, wait up to this long (e.g. 2m) for it instead of failing")
 }
 
 // checkNames refuses a --version or -d that can never be valid (package

@@ -45,7 +45,7 @@ func (a *App) session(dryRun bool) (*flow.Session, error) {
 	}
 	// MRSK_DRAIN=0 is a test/benchmark switch, not a user setting: web
 	// containers are then stopped as MRSK 0.13 does (docs/zero-downtime.md).
-	opts := flow.Options{SkipHooks: a.Opts.SkipHooks, NoDrain: a.Env["MRSK_DRAIN"] == "0", DryRun: dryRun}
+	opts := flow.Options{SkipHooks: a.Opts.SkipHooks, NoDrain: a.Env["MRSK_DRAIN"] == "0", DryRun: dryRun, LockWait: a.Opts.LockWait}
 	if len(a.Command) > 0 {
 		opts.Command = a.Command[0]
 	}

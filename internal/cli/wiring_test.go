@@ -55,9 +55,10 @@ func (f *fakeHosts) Run(_ context.Context, host string, cmd cmdline.Command, _ .
 	switch {
 	case strings.Contains(line, "xargs -r docker inspect --format '{{.Name}}|"):
 		// the role state: v0 runs, with a cord, no address
-		out = "/app-web-v0|running|2026-01-01T00:00:00Z|.mrsk/cords/v0|"
+		// and the older vold, stopped
+		out = "/app-web-v0|running|2026-01-01T00:00:00Z|.mrsk/cords/v0|\n/app-web-vold|exited|2025-12-01T00:00:00Z|.mrsk/cords/vold|"
 		if strings.Contains(line, "role=workers") {
-			out = "/app-workers-v0|running|2026-01-01T00:00:00Z||"
+			out = "/app-workers-v0|running|2026-01-01T00:00:00Z||\n/app-workers-vold|exited|2025-12-01T00:00:00Z||"
 		}
 	case strings.Contains(line, "docker events"):
 		out = "new healthy\nold unhealthy\ntraefik switched"
@@ -127,6 +128,9 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		{[]string{"deploy", "-P"}, []string{"docker pull acme/app:v1", "docker start app-web-v1 || docker run"}, []string{"docker buildx build"}},
 		{[]string{"redeploy"}, []string{"local docker buildx build --push", "docker start app-web-v1 || docker run"}, []string{"docker run --name traefik", "docker image prune", "local docker login"}},
 		{[]string{"rollback", "v0"}, []string{"10.0.0.1 docker container ls --all --filter name=^app-web-v0$ --quiet", "docker tag acme/app:v0 acme/app:latest", "docker start app-web-v0 || docker run"}, []string{"docker pull", "docker build"}},
+		{[]string{"rollback"}, []string{"10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:vold acme/app:latest", "docker start app-web-vold"}, nil},
+		{[]string{"rollback", "-y"}, []string{"docker tag acme/app:vold acme/app:latest", "docker start app-workers-vold || docker run"}, nil},
+		{[]string{"deploy", "--lock-wait", "1m"}, []string{"10.0.0.1 mkdir mrsk_lock", "docker start app-web-v1 || docker run"}, nil},
 		{[]string{"details"}, []string{"10.0.0.1 docker ps --filter name=^traefik$", "10.0.0.2 docker ps --filter label=service=app --filter label=role=workers", "10.0.0.3 docker ps --filter label=service=app-db"}, []string{"mkdir mrsk_lock"}},
 		{[]string{"audit"}, []string{"10.0.0.1 tail -n 50 mrsk-app-audit.log"}, nil},
 		{[]string{"remove", "-y"}, []string{"10.0.0.1 docker container stop traefik", "10.0.0.3 rm -rf app-db", "10.0.0.2 docker logout"}, nil},
@@ -251,4 +255,52 @@ func leafPaths(c *cobra.Command) []string {
 		}
 	}
 	return out
+}
+
+// --lock-wait reaches the lock: a lock held at first is waited for on the
+// host, then taken.
+func TestLockWaitReachesTheLock(t *testing.T) {
+	inRepo(t)
+	write(t, "config/deploy.yml", wiringConfig)
+	var out, errb strings.Builder
+	a := newApp(context.Background(), strings.NewReader(""), &out, &errb, append(baseEnv(), "VERSION=v1"))
+	f := &heldOnce{fakeHosts: &fakeHosts{}}
+	a.executors = &executors{remote: f, local: fakeLocal{f.fakeHosts}}
+	if code := a.run([]string{"lock", "acquire", "-m", "mine", "--lock-wait", "30s"}); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	trace := strings.Join(f.lines, "\n")
+	for _, want := range []string{"10.0.0.1 timeout 5 sh -c 'while [ -d mrsk_lock ]; do sleep 0.2; done'", "Acquired the deploy lock"} {
+		if !strings.Contains(trace+out.String(), want) {
+			t.Errorf("lacks %q:\n%s\n%s", want, trace, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "Waiting for the deploy lock on 10.0.0.1, held by Someone") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// heldOnce is fakeHosts with a deploy lock someone else holds until the
+// first host-side wait.
+type heldOnce struct {
+	*fakeHosts
+	freed bool
+}
+
+func (h *heldOnce) Run(ctx context.Context, host string, cmd cmdline.Command, opts ...remote.RunOption) (*remote.Result, error) {
+	line := cmd.String()
+	switch {
+	case strings.HasPrefix(line, "mkdir mrsk_lock") && !h.freed:
+		h.add(host + " " + line)
+		return &remote.Result{}, &cmdline.ExitError{Host: host, Command: line, Status: 1}
+	case line == "test -d mrsk_lock" && !h.freed:
+		h.add(host + " " + line)
+		return &remote.Result{}, nil
+	case strings.HasPrefix(line, "stat mrsk_lock"):
+		h.add(host + " " + line)
+		return &remote.Result{Stdout: "Locked by: Someone at 2026-01-01T00:00:00Z\nVersion: v0\nMessage: busy"}, nil
+	case strings.HasPrefix(line, "timeout "):
+		h.freed = true
+	}
+	return h.fakeHosts.Run(ctx, host, cmd, opts...)
 }

@@ -2,10 +2,13 @@ package commands
 
 import (
 	"encoding/base64"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // LockDir is the deploy lock directory in the SSH user's home on the primary
@@ -51,6 +54,20 @@ func (Lock) Status() Cmd {
 // Release tells "held by someone" / "there is none" from other failures,
 // without reading error text.
 func (Lock) Held() Cmd { return query("lock.held", cmdline.New("test", "-d", LockDir)) }
+
+// AwaitRelease waits on the host, at most bound (whole seconds, at least
+// one), until the lock directory is gone: one exec, no polling over SSH.
+// It exits 0 once the lock is free and 124 (timeout's status) while it is
+// still held.
+func (Lock) AwaitRelease(bound time.Duration) Cmd {
+	secs := max(int(math.Ceil(bound.Seconds())), 1)
+	return query("lock.await_release", cmdline.New("timeout", strconv.Itoa(secs), "sh", "-c",
+		shell.Quote("while [ -d "+LockDir+" ]; do sleep 0.2; done")))
+}
+
+// AwaitReleaseTimedOut is AwaitRelease's exit status while the lock is
+// still held.
+const AwaitReleaseTimedOut = 124
 
 // LockInfo is what a lock's details say (see LockDetails).
 type LockInfo struct {

@@ -74,3 +74,12 @@ func TestParseLockDetailsRoundTrips(t *testing.T) {
 		t.Errorf("unreadable time: %+v", got)
 	}
 }
+
+func TestLockAwaitRelease(t *testing.T) {
+	if got := (Lock{}).AwaitRelease(4200 * time.Millisecond).String(); got != `timeout 5 sh -c 'while [ -d mrsk_lock ]; do sleep 0.2; done'` {
+		t.Errorf("got %s", got)
+	}
+	if got := (Lock{}).AwaitRelease(0).String(); !strings.HasPrefix(got, "timeout 1 ") {
+		t.Errorf("a bound under a second waits one: %s", got)
+	}
+}

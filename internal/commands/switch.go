@@ -138,15 +138,7 @@ func SwitchWait(newName, since string, newBound time.Duration, old *Container, u
 		// rotation, so MRSK's pause before the stop
 		script += `; echo "old without cord"; sleep 2; ` + stop.String()
 	case old != nil:
-		traefik := `*"Configuration received"*providerName=docker*) r=switched; break;;`
-		if len(old.IPs) > 0 {
-			var named []string
-			for _, ip := range old.IPs {
-				named = append(named, `*"//`+shell.InDoubleQuotes(ip)+`:"*`)
-			}
-			traefik = `*"Configuration received"*providerName=docker*) case "$l" in ` + strings.Join(named, "|") +
-				`) ;; *) r=switched; break;; esac;;`
-		}
+		traefik := traefikDropped(old.IPs)
 		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") +
 			"; " + waitFor(events(old.Name), unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
 			`; echo "old $r"; ` +

@@ -94,3 +94,75 @@ func mustReadDir(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// TestSwitchBackQuoting runs the put-back script with the same hostile
+// values as TestSwitchWaitQuoting, on the path that drains a healthy
+// leaving container: every value must reach docker (and rm) intact.
+func TestSwitchBackQuoting(t *testing.T) {
+	bin := t.TempDir()
+	for _, tool := range []string{"sh", "mktemp", "mkfifo", "timeout", "date", "sleep", "xargs"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("no %s", tool)
+		}
+		if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := t.TempDir()
+	stub := `#!/bin/sh
+f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
+printf '%s\0' "${0##*/}" "$@" > "$f"
+case "$1" in
+inspect) case "$*" in *leaving-*) echo healthy;; esac;;
+events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
+logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker';;
+esac
+`
+	for _, name := range []string{"docker", "rm", "touch"} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := loadConfig(t, baseConfig, secretEnv)
+	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
+		leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}}
+		c := SwitchBack("back-"+v, v, 5*time.Second, leaving, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
+		for _, f := range mustReadDir(t, log) {
+			os.Remove(filepath.Join(log, f))
+		}
+		cmd := exec.Command("sh", "-c", c.String())
+		cmd.Env = []string{"PATH=" + bin, "STUB_LOG=" + log, "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir()}
+		cmd.Dir = t.TempDir()
+		out, err := cmd.CombinedOutput()
+		if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik switched\n" {
+			t.Errorf("%q: %v\n%s", v, err, out)
+		}
+		var calls [][]string
+		for _, f := range mustReadDir(t, log) {
+			b, err := os.ReadFile(filepath.Join(log, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			argv := strings.Split(string(b), "\x00")
+			calls = append(calls, argv[:len(argv)-1])
+		}
+		want := [][]string{
+			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "back-" + v},
+			{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
+			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "leaving-" + v},
+			{"rm", "-f", "cords/" + v + "/cord"},
+			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
+		}
+		for _, w := range want {
+			if !slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, w) }) {
+				t.Errorf("%q: no call %q in %q", v, w, calls)
+			}
+		}
+		for _, c := range calls {
+			if c[0] == "touch" {
+				t.Errorf("%q: ran %q", v, c)
+			}
+		}
+	}
+}

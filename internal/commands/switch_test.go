@@ -20,6 +20,7 @@ func fakeDocker(t *testing.T, events, logs string) (path, calls string) {
 case "$1" in
 events) case "$*" in *app-web-v1*) ev=$EVENTS_OLD;; *) ev=$EVENTS;; esac; printf '%s' "$ev" | while IFS= read -r l; do sleep 0.05; echo "$l"; done; sleep 30;;
 logs) printf '%s' "$LOGS" | while IFS= read -r l; do sleep 0.05; echo "$l"; done; sleep 30;;
+inspect) echo "$*" >> ` + calls + `; case "$*" in *app-web-v1*) echo "$HEALTH_OLD";; *) echo "$HEALTH";; esac;;
 *) echo "$*" >> ` + calls + `;;
 esac
 `
@@ -31,11 +32,16 @@ esac
 
 // runSwitch runs c with the fake docker: events are the new container's
 // (app-web-v2), oldEvents the old one's (app-web-v1).
-func runSwitch(t *testing.T, c Cmd, events, oldEvents, logs string) (string, int, time.Duration) {
+func runSwitch(t *testing.T, c Cmd, events, oldEvents, logs string, health ...string) (string, int, time.Duration) {
 	t.Helper()
 	path, _ := fakeDocker(t, events, logs)
 	cmd := exec.Command("sh", "-c", c.String())
 	cmd.Env = []string{"PATH=" + path, "EVENTS=" + events, "EVENTS_OLD=" + oldEvents, "LOGS=" + logs, "HOME=" + t.TempDir()}
+	// health: what `docker inspect` answers for the new (app-web-v2) and
+	// the old container (app-web-v1)
+	if len(health) == 2 {
+		cmd.Env = append(cmd.Env, "HEALTH="+health[0], "HEALTH_OLD="+health[1])
+	}
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	code := 0

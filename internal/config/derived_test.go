@@ -35,7 +35,7 @@ func TestBootClampsAndDefaultsWait(t *testing.T) {
 	if b := c.Boot(); b.GroupSize != 1 || b.Wait != 2 {
 		t.Errorf("boot = %+v", b)
 	}
-	c = loadYAML(t, minimal+"servers: [a]\n", nil)
+	c = loadYAML(t, minimal+"servers: [a]\nboot: {on_failure: rollback}\n", nil)
 	if b := c.Boot(); b != (Boot{}) {
 		t.Errorf("no limit: %+v", b)
 	}

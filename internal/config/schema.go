@@ -2,6 +2,7 @@ package config
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -9,7 +10,8 @@ import (
 )
 
 // The schema of config/deploy.yml: MRSK 0.13.2's keys (config.md §1, §4)
-// plus mrsk's own ssh.connect_timeout and ssh.strict_host_key_checking.
+// plus mrsk's own ssh.connect_timeout, ssh.strict_host_key_checking and
+// boot.on_failure.
 // MRSK checked none of these types and gave wrong ones another meaning
 // (`servers: 1.1.1.1` meant no hosts, `logging: json-file` dropped every log
 // option); here a wrong type is an error naming file:line, and an unknown
@@ -75,6 +77,14 @@ var (
 	// variable: any scalar.
 	value = scalarRule{what: "a value (string, number or true/false)"}
 )
+
+// oneOf accepts exactly one of words (a setting's fixed choices).
+func oneOf(words ...string) scalarRule {
+	return scalarRule{what: strings.Join(words, " or "), ok: func(v any) bool {
+		s, ok := v.(string)
+		return ok && slices.Contains(words, s)
+	}}
+}
 
 // textList is a list of strings.
 func textList(what string) listRule { return listRule{what: what, elem: text} }
@@ -264,10 +274,11 @@ var deployRule = fieldsRule{
 		}},
 		{"healthcheck", healthcheckRule},
 		{"boot", fieldsRule{
-			what: "a map (limit, wait)",
+			what: "a map (limit, wait, on_failure)",
 			fields: []field{
 				{"limit", bootLimit},
 				{"wait", seconds},
+				{"on_failure", oneOf(BootRollback, BootStay)},
 			},
 		}},
 		{"stop_wait_time", wholeNumber},

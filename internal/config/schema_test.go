@@ -26,6 +26,8 @@ func TestSchemaRejectsWrongTypes(t *testing.T) {
 			`servers: expected a list of hosts or a map of roles (role: [hosts]), got "1.1.1.1" (config/deploy.yml:6)`},
 		{"servers: [a]\nboot:\n  limit: abc\n",
 			`boot.limit: expected a number or a percentage like "25%", got "abc" (config/deploy.yml:8)`},
+		{"servers: [a]\nboot:\n  on_failure: ignore\n",
+			`boot.on_failure: expected rollback or stay, got "ignore" (config/deploy.yml:8)`},
 		{"servers: [a]\nhealthcheck:\n  max_attempts: x\n",
 			`healthcheck.max_attempts: expected a whole number, got "x" (config/deploy.yml:8)`},
 		{"servers: [a]\ntraefik:\n  args:\n    - --accesslog\n",
@@ -213,7 +215,7 @@ traefik:
   options: {publish: ["443:443"], memory: 1g}
   env: {secret: [PW]}
 healthcheck: {path: /health, port: "4000", max_attempts: 10, interval: 2s}
-boot: {limit: 25%, wait: 1.5}
+boot: {limit: 25%, wait: 1.5, on_failure: stay}
 stop_wait_time: 30
 readiness_delay: "10"
 hooks_path: .hooks
@@ -227,7 +229,7 @@ hooks_path: .hooks
 	if got := c.LoggingArgs().String(); got != `--log-driver "json-file" --log-opt max-size="100m" --log-opt max-file="3"` {
 		t.Errorf("logging = %s", got)
 	}
-	if b := c.Boot(); b.GroupSize != 1 || b.Wait != 1 {
+	if b := c.Boot(); b.GroupSize != 1 || b.Wait != 1 || !b.StayOnFailure {
 		t.Errorf("boot = %+v", b)
 	}
 }

@@ -114,17 +114,29 @@ func (c *Config) BootStrategy() BootStrategy {
 type Boot struct {
 	GroupSize int
 	Wait      int
+	// StayOnFailure is `boot.on_failure: stay` (MRSK's behaviour): a boot
+	// that fails part-way leaves every host as it is and keeps the lock.
+	// By default (`rollback`, an mrsk extension) the hosts this boot
+	// switched go back to the container they ran before.
+	StayOnFailure bool
 }
+
+// The values of boot.on_failure.
+const (
+	BootRollback = "rollback"
+	BootStay     = "stay"
+)
 
 // Boot returns the effective boot plan. Unlike 0.13.2, which crashes on a
 // zero group size (e.g. 10% of 4 hosts), the group size is clamped to 1.
 // A limit without wait waits 2 seconds.
 func (c *Config) Boot() Boot {
 	s := c.BootStrategy()
+	stay := c.raw.Map("boot").Value("on_failure") == BootStay
 	if !s.Groups {
-		return Boot{}
+		return Boot{StayOnFailure: stay}
 	}
-	b := Boot{GroupSize: s.Limit, Wait: 2}
+	b := Boot{GroupSize: s.Limit, Wait: 2, StayOnFailure: stay}
 	if b.GroupSize < 1 {
 		b.GroupSize = 1
 	}

@@ -55,10 +55,14 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 		}
 		return s.run(ctx, host, tag)
 	})
+	boot := s.Cfg.Boot()
 	if err != nil {
+		if !boot.StayOnFailure {
+			// nothing was switched: the fleet still runs one version
+			s.holdLockOnError(false)
+		}
 		return err
 	}
-	boot := s.Cfg.Boot()
 	progress := newBootProgress()
 	s.setBootProgress(progress)
 	defer s.setBootProgress(nil)
@@ -79,7 +83,11 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	if err != nil {
 		// the message stays the failing host's; the per-host report rides
 		// along as the error's hint (what runs where, how to converge)
-		return progress.bootError(version, hosts, err)
+		be := progress.bootError(version, hosts, err)
+		if boot.StayOnFailure || s.DryRun {
+			return be
+		}
+		return s.putBack(ctx, be, progress)
 	}
 	s.holdLockOnError(false)
 	return nil

@@ -126,7 +126,7 @@ func (p *bootProgress) roleState(host, role string) roleProgress {
 func (p *bootProgress) bootError(version string, hosts []string, err error) *BootError {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	e := &BootError{Version: version, Err: err, Old: map[string]string{}}
+	e := &BootError{Version: version, Err: err, Old: map[string]string{}, Hosts: hosts}
 	for _, h := range hosts {
 		e.Old[h] = p.old[h]
 		switch {

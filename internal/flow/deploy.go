@@ -94,17 +94,27 @@ func (s *Session) postDeploy(ctx context.Context, runtime float64) error {
 // naming every place it is missing, so a partial rollback never starts and
 // scripts notice.
 func (s *Session) Rollback(ctx context.Context, version string) error {
+	return s.rollback(ctx, func(ctx context.Context) (string, error) {
+		s.Cfg.SetVersion(version)
+		// a precondition, not a step: the message says it all
+		return version, s.checkRollbackTarget(ctx, version)
+	})
+}
+
+// rollback boots the version pick chooses, inside the lock, with the
+// pre-deploy hook before and the post-deploy hook after.
+func (s *Session) rollback(ctx context.Context, pick func(ctx context.Context) (string, error)) error {
 	if _, err := s.version(); err != nil {
 		return err
 	}
 	var runtime float64
 	err := s.timed(&runtime, func() error {
 		return s.withLock(ctx, func(ctx context.Context) error {
-			s.Cfg.SetVersion(version)
-			// a precondition, not a step: the message says it all
-			if err := s.checkRollbackTarget(ctx, version); err != nil {
+			version, err := pick(ctx)
+			if err != nil {
 				return err
 			}
+			s.Cfg.SetVersion(version)
 			return s.runSteps(ctx, []Step{s.hookStep("pre-deploy"), s.appBootStep(version)})
 		})
 	})

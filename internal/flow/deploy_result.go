@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -24,6 +25,9 @@ const (
 	// NotStarted: the boot never got there (an earlier step or host
 	// failed, a later boot group was not reached); nothing changed.
 	NotStarted Outcome = "not_started"
+	// PutBack: the boot changed the role, then failed elsewhere, and
+	// boot.on_failure: rollback put it back on the version before.
+	WentBack Outcome = "put_back"
 )
 
 // RoleResult is one role on one host.
@@ -65,6 +69,12 @@ func (s *Session) DeployResult(version string, err error) DeployResult {
 	p := s.lastBoot
 	s.mu.Unlock()
 	r := DeployResult{Version: version, Err: err, Hosts: []HostResult{}}
+	putBack := map[[2]string]PutBack{}
+	if be := (*BootError)(nil); errors.As(err, &be) {
+		for _, pb := range be.PutBack {
+			putBack[[2]string{pb.Host, pb.Role}] = pb
+		}
+	}
 	for _, host := range s.Sel.Hosts() {
 		h := HostResult{Host: host, Roles: []RoleResult{}}
 		// a host whose boot began and did not finish failed at its first
@@ -87,6 +97,11 @@ func (s *Session) DeployResult(version string, err error) DeployResult {
 				rr.Outcome, rr.After = Switched, version
 			case failing:
 				rr.Outcome, failing = Failed, false
+			}
+			// a role that could not go back (pb.Err) may still run the
+			// attempted version: its After stays as the boot left it
+			if pb, ok := putBack[[2]string{host, role.Name}]; ok && pb.Switched && pb.Back && pb.Err == nil {
+				rr.Outcome, rr.After = WentBack, pb.Previous
 			}
 			h.Roles = append(h.Roles, rr)
 		}

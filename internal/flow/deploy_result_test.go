@@ -65,8 +65,9 @@ func TestDeployResultBootFailsOnSecondHost(t *testing.T) {
 		t.Fatal("want the boot's failure")
 	}
 	r := s.DeployResult("", err)
+	// boot.on_failure defaults to rollback: the switched host went back
 	expectResult(t, r, `version abc123, error true
-1.1.1.1 web "oldver"→"abc123" switched
+1.1.1.1 web "oldver"→"oldver" put_back
 1.1.1.2 web "oldver"→"oldver" failed
 1.1.1.3 workers ""→"" not_started
 `)
@@ -93,7 +94,7 @@ func TestDeployResultSecondRoleFails(t *testing.T) {
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "redeploy"}, script: script})
 	err := s.Redeploy(ctx, true)
 	expectResult(t, s.DeployResult("", err), `version abc123, error true
-1.1.1.1 web "oldver"→"abc123" switched
+1.1.1.1 web "oldver"→"oldver" put_back
 1.1.1.1 workers "oldver"→"oldver" failed
 1.1.1.2 web ""→"" not_started
 `) // hosts boot one after the other in tests: the failure stops the rest
@@ -113,7 +114,7 @@ func TestDeployResultLaterGroupNotReached(t *testing.T) {
 	err := s.Deploy(ctx, true)
 	expectResult(t, s.DeployResult("", err), `version abc123, error true
 1.1.1.1 web "oldver"→"oldver" failed
-1.1.1.2 web "oldver"→"abc123" switched
+1.1.1.2 web "oldver"→"oldver" put_back
 1.1.1.3 workers ""→"" not_started
 `)
 }
@@ -176,5 +177,26 @@ func TestDeployResultRollbackAndSameVersion(t *testing.T) {
 	err = s.Redeploy(ctx, true)
 	expectResult(t, s.DeployResult("", err), `version abc123, error false
 1.1.1.1 web "abc123"→"abc123" switched
+`)
+}
+
+// With boot.on_failure: stay the switched host keeps the new version.
+func TestDeployResultBootFailsStay(t *testing.T) {
+	p := newProject(t, onFailureStay)
+	script := withScript(func(host, cmd string) reply {
+		switch {
+		case strings.Contains(cmd, "docker events") && host == "1.1.1.2":
+			return reply{status: 3, out: "new timeout"}
+		case strings.Contains(cmd, "{{if .State.Health}}") && host == "1.1.1.2":
+			return reply{out: "unhealthy"}
+		}
+		return pass
+	})
+	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "redeploy"}, script: script})
+	err := s.Redeploy(ctx, false)
+	expectResult(t, s.DeployResult("", err), `version abc123, error true
+1.1.1.1 web "oldver"→"abc123" switched
+1.1.1.2 web "oldver"→"oldver" failed
+1.1.1.3 workers ""→"" not_started
 `)
 }

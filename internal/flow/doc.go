@@ -20,12 +20,16 @@
 //     under test against golden traces (testdata/).
 //
 // Files follow operations: deploy.go (deploy, redeploy, rollback, setup,
-// remove), boot.go (app boot), drain.go (stopping the old container, the
-// one place it happens), health.go, app.go, app_exec.go (exec and followed
-// logs), accessory.go, traefik.go, build.go (build and registry), lock.go,
-// prune.go, server.go (bootstrap, server exec), details.go.
+// remove), rollback_pick.go (rollback to the previous version), boot.go
+// (app boot), drain.go (stopping the old container on a switch),
+// boot_progress.go and boot_putback.go (a failed boot put back), health.go,
+// app.go, app_exec.go (exec and followed logs), accessory.go, traefik.go,
+// build.go (build and registry), lock.go, prune.go, server.go (bootstrap,
+// server exec), details.go.
 //
 // Locking follows cli.md §2.2: a Session acquires the deploy lock once and
-// nested flows reuse it; it is kept after a failure only when the failure
-// happened inside app boot.
+// nested flows reuse it (--lock-wait waits for a held one). A failure inside
+// app boot puts back what the boot changed (boot_putback.go) and keeps the
+// lock only when a host could not go back — or always, with
+// boot.on_failure: stay (MRSK's behaviour).
 package flow

@@ -125,27 +125,42 @@ func TestDrainGivesUpAfterBounds(t *testing.T) {
 
 // A new container that never gets healthy leaves the old one serving: the
 // script exits before the cut, the boot fails naming the host and the
-// container's status, and the lock is kept.
+// container's status, the failed container (restarting, as docker restarts
+// it) is stopped at once and the lock released.
 func TestSwitchNeverHealthyLeavesTheOld(t *testing.T) {
 	p := newProject(t)
-	script := withScript(func(host, cmd string) reply {
+	f := newFleet()
+	f.sick = "1.1.1.1"
+	fs := f.script()
+	script := func(host, cmd string) reply {
 		switch {
-		case strings.Contains(cmd, "docker events"):
+		case strings.Contains(cmd, `echo "new $r"`):
 			return reply{status: 3, out: "new died"}
-		case strings.Contains(cmd, "xargs docker inspect --format '{{if .State.Health}}"):
-			return reply{out: "exited"}
+		case strings.Contains(cmd, "xargs docker inspect --format '{{if .State.Health}}") && strings.Contains(cmd, "abc123"):
+			return reply{out: "restarting"}
 		}
-		return pass
-	})
+		r := fs(host, cmd)
+		if strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|") {
+			r.out = strings.Replace(r.out, "app-web-abc123|running", "app-web-abc123|restarting", 1)
+		}
+		return r
+	}
 	s, rec, out := p.session(t, run{version: "abc123", sel: config.Selection{Hosts: []string{"1.1.1.1"}},
 		opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
 	checkGolden(t, "switch-never-healthy", "mrsk app boot --version abc123 --hosts 1.1.1.1\nthe new container dies before it is healthy", rec, out, err)
-	if err == nil || err.Error() != "Boot app version abc123: Exception while executing on host 1.1.1.1: container not ready (exited)" {
+	if err == nil || err.Error() != "Boot app version abc123: Exception while executing on host 1.1.1.1: container not ready (restarting)" {
 		t.Fatalf("got %v", err)
 	}
-	if !s.LockHeld() {
-		t.Error("the lock must be kept after a failed boot")
+	for _, l := range rec.lines {
+		// the forward switch holds the cut, after the exit the failure took
+		if strings.Contains(l, "rm -f /root/.mrsk/cords/app-web-oldver") && !strings.Contains(l, `echo "new $r"; [ "$r" = healthy ] || exit 3; t=`) {
+			t.Errorf("the old container's cord must never be cut: %s", l)
+		}
+	}
+	inOrder(t, rec.lines, `echo "leaving was $lh"; fi; docker container ls --all --filter name=^app-web-abc123$ --quiet | xargs docker stop -t 20'`)
+	if s.LockHeld() {
+		t.Error("the lock must be released: the host runs what it ran before")
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"text/tabwriter"
+	"time"
 )
 
 // Every error type a flow returns, in one file. Failures of commands are
@@ -83,13 +85,18 @@ func listBounded(items []string) string {
 type LockError struct {
 	Host    string
 	Details string
+	// Waited is how long the run waited for it (--lock-wait; 0: not).
+	Waited time.Duration
 }
 
 func (e *LockError) Error() string { return "Deploy lock found" }
 
 // Hint tells the user what to do about a held lock.
 func (e *LockError) Hint() string {
-	return fmt.Sprintf("the deploy lock on %s is held (details above): wait for that deploy to finish, or run `mrsk lock release` if it is stale", e.Host)
+	if e.Waited > 0 {
+		return fmt.Sprintf("the deploy lock on %s is still held after waiting %s (details above): wait longer (--lock-wait), or run `mrsk lock release` if it is stale", e.Host, e.Waited)
+	}
+	return fmt.Sprintf("the deploy lock on %s is held (details above): wait for that deploy to finish (--lock-wait DURATION waits for it), or run `mrsk lock release` if it is stale", e.Host)
 }
 
 // HookError is a hook script that failed (its exit status is in Err).
@@ -131,6 +138,33 @@ type RollbackError struct {
 func (e *RollbackError) Error() string {
 	return fmt.Sprintf("The app version '%s' is not available as a container on %s (use 'mrsk app containers' for available versions)",
 		e.Version, listBounded(e.Missing))
+}
+
+// RollbackUnclearError is `mrsk rollback` without a version when the
+// previous version cannot be told: the hosts run different versions, or
+// no older version exists everywhere.
+type RollbackUnclearError struct{ Reason string }
+
+func (e *RollbackUnclearError) Error() string {
+	return "Cannot tell which version to roll back to: " + e.Reason
+}
+
+// Hint says how to roll back anyway.
+func (e *RollbackUnclearError) Hint() string {
+	return "name the version: `mrsk rollback VERSION` (the versions on every host are listed above; `mrsk app containers` shows all)"
+}
+
+// RollbackNotConfirmedError is a rollback the user did not confirm (an
+// answer other than y, or none: stdin closed). Nothing changed.
+type RollbackNotConfirmedError struct{ Version string }
+
+func (e *RollbackNotConfirmedError) Error() string {
+	return fmt.Sprintf("Rollback to %s not confirmed: nothing changed", e.Version)
+}
+
+// Hint says how scripts confirm.
+func (e *RollbackNotConfirmedError) Hint() string {
+	return "answer y to roll back; scripts pass -y (or name the version: `mrsk rollback " + e.Version + "`)"
 }
 
 // BootstrapError lists hosts where Docker is missing and cannot be installed.
@@ -236,19 +270,42 @@ type BootError struct {
 	NotStarted []string
 	// Old is the version each host ran before ("" when none).
 	Old map[string]string
+	// Hosts are the boot's hosts, in host order.
+	Hosts []string
+	// PutBack is, with boot.on_failure: rollback, every role the boot
+	// changed and what became of it, in host order (nil with `stay`).
+	PutBack []PutBack
+}
+
+// PutBack is one role on one host that a failed boot had changed, and
+// whether it went back to what it ran before.
+type PutBack struct {
+	Host, Role string
+	Previous   string // the version it ran before ("" when none)
+	Attempted  string
+	Switched   bool  // the boot had switched it (its new container was healthy)
+	Back       bool  // it runs Previous again (nothing, when Previous is "")
+	Err        error // why it could not go back: it may still run Attempted
 }
 
 func (e *BootError) Error() string { return "Boot app version " + e.Version + ": " + e.Err.Error() }
 func (e *BootError) Unwrap() error { return e.Err }
 
+// verb says how the boot ended.
+func (e *BootError) verb() string {
+	if errors.Is(e.Err, context.Canceled) {
+		return "was interrupted"
+	}
+	return "failed"
+}
+
 // Hint lists the hosts by state and the ways back to one version.
 func (e *BootError) Hint() string {
-	var b strings.Builder
-	verb := "failed"
-	if errors.Is(e.Err, context.Canceled) {
-		verb = "was interrupted"
+	if e.PutBack != nil {
+		return e.putBackHint()
 	}
-	fmt.Fprintf(&b, "app boot of version %s %s part-way:", e.Version, verb)
+	var b strings.Builder
+	fmt.Fprintf(&b, "app boot of version %s %s part-way:", e.Version, e.verb())
 	line := func(what string, hosts []string) {
 		if len(hosts) > 0 {
 			fmt.Fprintf(&b, "\n    %s: %s", what, strings.Join(hosts, ", "))
@@ -287,6 +344,106 @@ func (e *BootError) oldVersions() []string {
 	var out []string
 	for _, v := range e.Old {
 		if v != "" && v != e.Version && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// PutBackComplete reports whether every role the boot changed was put
+// back (then the lock was released).
+func (e *BootError) PutBackComplete() bool {
+	for _, pb := range e.PutBack {
+		if pb.Err != nil {
+			return false
+		}
+	}
+	return e.PutBack != nil
+}
+
+// putBackHint is the table of a boot whose changes were put back: host,
+// role, previous version, attempted version, what runs now; then whether
+// the lock was released, and if not, which hosts are in doubt and how to
+// converge.
+func (e *BootError) putBackHint() string {
+	var b strings.Builder
+	switch {
+	case len(e.PutBack) == 0:
+		fmt.Fprintf(&b, "app boot of version %s %s before it changed any host:\n", e.Version, e.verb())
+	case e.PutBackComplete():
+		fmt.Fprintf(&b, "app boot of version %s %s; every role it had changed was put back:\n", e.Version, e.verb())
+	default:
+		fmt.Fprintf(&b, "app boot of version %s %s; the roles it had changed were put back, except where now running is unknown:\n", e.Version, e.verb())
+	}
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	if len(e.PutBack) > 0 {
+		fmt.Fprintln(tw, "    HOST\tROLE\tPREVIOUS\tATTEMPTED\tNOW RUNNING")
+	}
+	var stuck []string
+	var causes []string
+	changed := map[string]bool{}
+	for _, pb := range e.PutBack {
+		changed[pb.Host] = true
+		prev := pb.Previous
+		if prev == "" {
+			prev = "-"
+		}
+		var now string
+		switch {
+		case pb.Err != nil:
+			now = "unknown: could not be put back"
+			if len(stuck) == 0 || stuck[len(stuck)-1] != pb.Host {
+				stuck = append(stuck, pb.Host)
+				first, _, _ := strings.Cut(pb.Err.Error(), "\n")
+				causes = append(causes, first)
+			}
+		case pb.Previous == "":
+			now = fmt.Sprintf("nothing (%s stopped; nothing ran before)", pb.Attempted)
+		case pb.Switched:
+			now = pb.Previous + " (switched back)"
+		default:
+			now = fmt.Sprintf("%s (kept; %s stopped)", pb.Previous, pb.Attempted)
+		}
+		fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", pb.Host, pb.Role, prev, pb.Attempted, now)
+	}
+	_ = tw.Flush()
+	var untouched []string
+	for _, h := range e.Hosts {
+		if !changed[h] {
+			untouched = append(untouched, h)
+		}
+	}
+	if len(untouched) > 0 {
+		fmt.Fprintf(&b, "    unchanged: %s\n", listBounded(e.withOld(untouched)))
+	}
+	if len(stuck) == 0 {
+		fmt.Fprintf(&b, "  Every host runs what it ran before; the deploy lock was released. Fix the cause, then deploy again.")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "  The deploy lock is kept: %s could not be put back and may still run %s beside the previous version:", listBounded(stuck), e.Version)
+	for _, c := range causes {
+		fmt.Fprintf(&b, "\n    %s", c)
+	}
+	b.WriteString("\n  Once every host answers again, run `mrsk lock release`, then")
+	switch olds := e.previousVersions(); len(olds) {
+	case 0:
+		fmt.Fprintf(&b, " `mrsk deploy` (every host to %s)", e.Version)
+	case 1:
+		fmt.Fprintf(&b, " `mrsk rollback %s` (every host back to it) or `mrsk deploy` (every host to %s)", olds[0], e.Version)
+	default:
+		fmt.Fprintf(&b, " `mrsk rollback VERSION` with one of %s or `mrsk deploy` (every host to %s)", strings.Join(olds, ", "), e.Version)
+	}
+	return b.String()
+}
+
+// previousVersions are the versions the put-back roles ran before.
+func (e *BootError) previousVersions() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, pb := range e.PutBack {
+		if v := pb.Previous; v != "" && v != e.Version && !seen[v] {
 			seen[v] = true
 			out = append(out, v)
 		}

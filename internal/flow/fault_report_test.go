@@ -9,12 +9,13 @@ import (
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 )
 
-// A boot that fails on the second of three hosts (hosts run in order in
-// tests) reports the first as switched, the second as failed and the third
-// as not reached, with both ways to converge; the message names the boot's
-// version, then the failing host's error.
+// With boot.on_failure: stay (MRSK's behaviour), a boot that fails on the
+// second of three hosts (hosts run in order in tests) reports the first as
+// switched, the second as failed and the third as not reached, with both
+// ways to converge; the message names the boot's version, then the
+// failing host's error.
 func TestBootFailureReportsHostStates(t *testing.T) {
-	p := newProject(t)
+	p := newProject(t, onFailureStay)
 	script := withScript(func(host, cmd string) reply {
 		switch {
 		case strings.Contains(cmd, "docker events") && host == "1.1.1.2":
@@ -26,7 +27,7 @@ func TestBootFailureReportsHostStates(t *testing.T) {
 	})
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
-	checkGolden(t, "app-boot-fails-on-second-host", "mrsk app boot --version abc123\nthe new container on 1.1.1.2 never gets healthy", rec, out, err)
+	checkGolden(t, "app-boot-fails-on-second-host", "mrsk app boot --version abc123 (boot.on_failure: stay)\nthe new container on 1.1.1.2 never gets healthy", rec, out, err)
 	var be *BootError
 	if !errors.As(err, &be) {
 		t.Fatalf("got %v (%T), want a *BootError", err, err)

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
@@ -82,9 +83,17 @@ func (s *Session) acquireLock(ctx context.Context, message string) error {
 	return s.takeLock(ctx, message)
 }
 
+// lockPoll is how often a run waiting for the lock (--lock-wait) says so:
+// the length of each host-side wait.
+const lockPoll = 5 * time.Second
+
 // takeLock creates the lock on the primary host. mkdir is the atomic
 // test-and-set; when it fails and the lock directory exists, someone holds
-// the lock: its details are shown and the error is a *LockError.
+// the lock. With Options.LockWait the run then waits — on the host, in
+// one exec per lockPoll (commands.Lock.AwaitRelease), saying who holds it,
+// why and for how long — and tries again once it is free. When it is
+// still held (at once without LockWait) its details are shown and the
+// error is a *LockError.
 func (s *Session) takeLock(ctx context.Context, message string) error {
 	host, err := s.primary()
 	if err != nil {
@@ -94,15 +103,63 @@ func (s *Session) takeLock(ctx context.Context, message string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.capture(ctx, host, s.lockCmds().Acquire(message, version))
-	if !cmdline.IsExit(err) || !s.lockExists(ctx, host) {
-		return err
+	deadline := s.Now().Add(s.LockWait)
+	for {
+		_, err = s.capture(ctx, host, s.lockCmds().Acquire(message, version))
+		if !cmdline.IsExit(err) {
+			return err
+		}
+		held := s.lockExists(ctx, host)
+		left := deadline.Sub(s.Now())
+		if !held && (s.LockWait <= 0 || left <= 0) {
+			return err // mkdir failed for another reason
+		}
+		details := ""
+		if held {
+			var serr error
+			details, serr = s.capture(ctx, host, s.lockCmds().Status())
+			if serr != nil {
+				details = ""
+			}
+		}
+		if s.LockWait <= 0 || left <= 0 {
+			if details != "" {
+				s.Out.Say("%s", details)
+			}
+			return &LockError{Host: host, Details: details, Waited: s.LockWait}
+		}
+		if held {
+			s.Out.Say("%s", s.lockWaitLine(host, details, left))
+		}
+		// exits 124 while the lock is still held: then try again
+		if _, err := s.capture(ctx, host, s.lockCmds().AwaitRelease(min(lockPoll, left))); err != nil && !cmdline.IsExit(err) {
+			return err
+		}
 	}
-	details, serr := s.capture(ctx, host, s.lockCmds().Status())
-	if serr == nil && details != "" {
-		s.Out.Say("%s", details)
+}
+
+// lockWaitLine says who holds the lock a run waits for, why, for how long,
+// and how long the run still waits.
+func (s *Session) lockWaitLine(host, details string, left time.Duration) string {
+	info := commands.ParseLockDetails(details)
+	who := info.By
+	if who == "" {
+		who = "someone"
 	}
-	return &LockError{Host: host, Details: details}
+	line := fmt.Sprintf("Waiting for the deploy lock on %s, held by %s", host, who)
+	if !info.At.IsZero() {
+		line += " for " + s.lockAge(info.At)
+	}
+	if info.Message != "" {
+		line += fmt.Sprintf(" (%s)", info.Message)
+	}
+	return line + fmt.Sprintf("; giving up in %s...", left.Round(time.Second))
+}
+
+// lockAge is how long ago a lock was taken at at (by the clock of the
+// machine that took it: never below zero).
+func (s *Session) lockAge(at time.Time) string {
+	return max(s.Now().Sub(at), 0).Round(time.Second).String()
 }
 
 // lockExists asks the host whether the lock directory is there.
@@ -136,6 +193,9 @@ func (s *Session) LockStatus(ctx context.Context) error {
 		return err
 	}
 	s.Out.Say("%s", out)
+	if at := commands.ParseLockDetails(out).At; !at.IsZero() {
+		s.Out.Say("Held for: %s", s.lockAge(at))
+	}
 	return nil
 }
 

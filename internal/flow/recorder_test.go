@@ -34,6 +34,7 @@ type reply struct {
 	out    string
 	status int    // non-zero: the command fails
 	stderr string // with this stderr
+	err    error  // the host cannot run it (e.g. a *cmdline.HostError)
 }
 
 // script answers a command run on host ("local" for local commands).
@@ -83,6 +84,9 @@ func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (strin
 	rep := reply{}
 	if r.script != nil {
 		rep = r.script(host, cmd.String())
+	}
+	if rep.err != nil {
+		return "", rep.err
 	}
 	if rep.status != 0 {
 		h := host
@@ -311,6 +315,7 @@ const testPerformer = "tester"
 const (
 	bootGroups    = "boot-groups"
 	builderNative = "builder-native"
+	onFailureStay = "on-failure-stay"
 )
 
 // project is a temporary project directory holding testdata/config's
@@ -412,6 +417,9 @@ func defaultScript(host, cmd string) reply {
 	case strings.Contains(cmd, "&& { date +%s.%N ; }"):
 		// the start batch: the host's clock, then the new container's id
 		return reply{out: "1681492051.000000001\nc0ffee"}
+	case strings.Contains(cmd, `echo "back $r"`):
+		// the switch back after a failed boot (commands.SwitchBack)
+		return reply{out: "back healthy\nleaving unhealthy\ntraefik switched"}
 	case strings.Contains(cmd, "docker events"):
 		// the switch script: the new container gets healthy, the old one
 		// goes (without a cord: MRSK's pause, then the stop)

@@ -85,6 +85,9 @@ type Options struct {
 	// DryRun prints every command that would change something instead of
 	// running it (exec.go); read-only queries still run.
 	DryRun bool
+	// LockWait is --lock-wait: how long to wait for a deploy lock another
+	// run holds before failing (0: fail at once, as MRSK does).
+	LockWait time.Duration
 }
 
 // Session is one mrsk invocation: the config and host selection, the

@@ -170,8 +170,10 @@ func TestTraceAppBootLatest(t *testing.T) {
 	}
 }
 
+// With boot.on_failure: stay (MRSK's behaviour) a boot that never gets
+// healthy leaves every host as it is and keeps the lock.
 func TestTraceAppBootNeverHealthyKeepsLock(t *testing.T) {
-	p := newProject(t)
+	p := newProject(t, onFailureStay)
 	script := withScript(func(host, cmd string) reply {
 		switch {
 		case strings.Contains(cmd, "docker events"):
@@ -183,7 +185,7 @@ func TestTraceAppBootNeverHealthyKeepsLock(t *testing.T) {
 	})
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
-	checkGolden(t, "app-boot-never-healthy", "mrsk app boot --version abc123\nthe new containers never get healthy", rec, out, err)
+	checkGolden(t, "app-boot-never-healthy", "mrsk app boot --version abc123 (boot.on_failure: stay)\nthe new containers never get healthy", rec, out, err)
 	var be *BootError
 	if !errors.As(err, &be) {
 		t.Fatalf("got %v (%T), want a *BootError", err, err)
@@ -382,7 +384,7 @@ func TestTraceLockCommands(t *testing.T) {
 	p := newProject(t)
 	script := withScript(func(h, c string) reply {
 		if strings.HasPrefix(c, "stat mrsk_lock") {
-			return reply{out: "Locked by: Tester at 2023-04-14T17:07:31Z\nVersion: abc123\nMessage: maintenance"}
+			return reply{out: "Locked by: Tester at 2023-04-14T16:55:00Z\nVersion: abc123\nMessage: maintenance"}
 		}
 		return pass
 	})
@@ -399,7 +401,7 @@ func TestTraceLockCommands(t *testing.T) {
 		name, about string
 		fn          func() error
 	}{
-		{"lock-status", "mrsk lock status\nthe lock is held", func() error { return s.LockStatus(ctx) }},
+		{"lock-status", "mrsk lock status\nthe lock is held, taken 12m31s ago", func() error { return s.LockStatus(ctx) }},
 		{"lock-release", "mrsk lock release", func() error { return s.LockRelease(ctx) }},
 	} {
 		rec.lines, out.out, out.err = nil, strings.Builder{}, strings.Builder{}

@@ -228,12 +228,10 @@ func onLine(s string) trigger {
 	return trigger{fmt.Sprintf("a line with %q", s), func(l string) bool { return strings.Contains(l, s) }}
 }
 
-// onRun triggers when mrsk's execution log shows it starting a command containing cmd
-// on host h (" INFO [id] Running …<cmd>… on <addr>").
-func onRun(cmd string, h *env.Host) trigger {
-	return trigger{fmt.Sprintf("%q starting on %s", cmd, h.Name), func(l string) bool {
-		return strings.Contains(l, " Running ") && strings.Contains(l, cmd) && strings.HasSuffix(l, " on "+h.Addr)
-	}}
+// onSwitch triggers when app boot has started the new container on h and waits for it to
+// get healthy (the start batch itself runs quietly, at DEBUG).
+func onSwitch(h *env.Host) trigger {
+	return onLine("Waiting on " + h.Addr + " until ")
 }
 
 // emptyRegistry starts a second, empty registry on the env network (removed at cleanup) and

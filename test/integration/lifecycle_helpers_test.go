@@ -230,9 +230,16 @@ func (p *project) command(ctx context.Context, args []string) *exec.Cmd {
 // itself (failure scenarios expect errors), but every output is checked for the secret.
 func (p *project) mrsk(args ...string) *result {
 	p.t.Helper()
+	return p.mrskInput("", args...)
+}
+
+// mrskInput is mrsk with input on its stdin (answers to its questions).
+func (p *project) mrskInput(input string, args ...string) *result {
+	p.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := p.command(ctx, args)
+	cmd.Stdin = strings.NewReader(input)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	r := &result{args: args}

@@ -221,10 +221,12 @@ func TestLifecycleUnhealthyVersion(t *testing.T) {
 	}
 }
 
-// TestLifecycleBootFailureKeepsLock: one host fails while booting the new version: the lock
-// stays held and the message says how to release it; that host keeps serving the old version.
+// TestLifecycleBootFailureKeepsLock: with boot.on_failure: stay (MRSK's behaviour), one host
+// fails while booting the new version: the lock stays held and the message says how to
+// release it; that host keeps serving the old version. (The default puts the switched hosts
+// back: fleet_test.go.)
 func TestLifecycleBootFailureKeepsLock(t *testing.T) {
-	p := newProject(t, "lc-boot", projectOptions{MaxAttempts: 3})
+	p := newProject(t, "lc-boot", projectOptions{MaxAttempts: 3, Extra: "boot:\n  on_failure: stay\n"})
 	v1 := p.git("rev-parse", "HEAD")
 	p.must("deploy")
 	p.waitServing(p.hosts, "v1", switchTimeout)

@@ -2,6 +2,10 @@
 // / answers "<version> <hostname>", and every request is logged as one line on stdout so
 // tests can read it back with `docker logs` (and mrsk's `app logs`).
 //
+// UNHEALTHY_ON (comma-separated host addresses) makes /up answer 503 in containers whose
+// hostname is "<address>-…" (what mrsk's app boot gives them): one version that is healthy
+// on some hosts and never healthy on others, with one env for all.
+//
 // Built static (CGO_ENABLED=0) with the version injected:
 //
 //	go build -ldflags "-X main.version=v1" .
@@ -12,6 +16,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 )
 
 // version is replaced at link time; each test deploy gets its own.
@@ -25,7 +30,32 @@ func main() {
 	host, _ := os.Hostname()
 	logger := log.New(os.Stdout, "", log.LstdFlags)
 	logger.Printf("app %s listening on :%s", version, port)
-	logger.Fatal(http.ListenAndServe(":"+port, newHandler(version, host, logger)))
+	h := newHandler(version, host, logger)
+	if sickOn(os.Getenv("UNHEALTHY_ON"), host) {
+		h = sick(h)
+	}
+	logger.Fatal(http.ListenAndServe(":"+port, h))
+}
+
+// sickOn reports whether hostname is "<one of the addresses>-…".
+func sickOn(addresses, hostname string) bool {
+	for _, a := range strings.Split(addresses, ",") {
+		if a = strings.TrimSpace(a); a != "" && strings.HasPrefix(hostname, a+"-") {
+			return true
+		}
+	}
+	return false
+}
+
+// sick answers /up with 503 and everything else as h does.
+func sick(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/up" {
+			http.Error(w, "unhealthy on purpose (UNHEALTHY_ON)", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // newHandler is separate from main so the routes can be tested without a listener.

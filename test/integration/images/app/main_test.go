@@ -32,3 +32,14 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 }
+
+func TestUnhealthyOn(t *testing.T) {
+	if !sickOn("10.0.0.1, 10.0.0.2", "10.0.0.2-0123456789ab") || sickOn("10.0.0.1", "10.0.0.12-0123456789ab") || sickOn("", "x-1") {
+		t.Error("sickOn")
+	}
+	rec := httptest.NewRecorder()
+	sick(newHandler("v1", "h", log.New(&bytes.Buffer{}, "", 0))).ServeHTTP(rec, httptest.NewRequest("GET", "/up", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("/up = %d", rec.Code)
+	}
+}

@@ -1,0 +1,84 @@
+package commands
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
+)
+
+// healthOrState prints a container's health status, or its state when it
+// has no health check.
+func healthOrState(name string) string {
+	return "docker inspect --format " + healthStatusFormat + " " + shell.Quote(name) + " 2>/dev/null"
+}
+
+// SwitchBack is the script that puts a drained role back on the container
+// it ran before a failed boot (the fleet-consistent failure of app boot),
+// with the same care as a forward switch (SwitchWait):
+//
+//  1. unless target is "" (nothing ran before): until target, just started
+//     again (or never stopped), is healthy — at once when it already is,
+//     else on docker's events after since, at most targetBound; otherwise
+//     it exits 3 and leaving keeps serving;
+//  2. when leaving (the boot's new container) runs: its cord is cut; if it
+//     was healthy, so possibly in Traefik's rotation, until docker reports
+//     it unhealthy and Traefik has logged a configuration without its
+//     addresses (as SwitchWait drains); a container that never got healthy
+//     got no traffic and is stopped at once;
+//  3. leaving is stopped (stop, from App.Stop).
+//
+// It prints one line per stage (`back healthy|died|timeout`, `leaving
+// unhealthy|…|was <status>|without cord`, `traefik switched|timeout`).
+func SwitchBack(target, since string, targetBound time.Duration, leaving *Container, unhealthyBound, traefikBound time.Duration, stop Cmd) Cmd {
+	q := shell.Quote
+	var parts []string
+	if target != "" {
+		events := "docker events --since " + q(since) + " --filter container=" + q(target) +
+			" --filter event=health_status --filter event=die --format '{{.Status}}'"
+		parts = append(parts, `h=$(`+healthOrState(target)+`); if [ "$h" = healthy ]; then r=healthy; else `+
+			waitFor(events, targetBound, `"health_status: healthy") r=healthy; break;; die) r=died; break;;`)+
+			`; fi; echo "back $r"; [ "$r" = healthy ] || exit 3`)
+	}
+	if leaving != nil {
+		events := "docker events --since \"$t\" --filter container=" + q(leaving.Name) +
+			" --filter event=health_status --filter event=die --format '{{.Status}}'"
+		var drain string
+		if leaving.Cord == "" {
+			// run without a cord: nothing takes it out of the rotation but
+			// the stop, so MRSK's pause first
+			drain = `echo "leaving without cord"; sleep 2`
+		} else {
+			drain = `t=$(date +%s.%N); rm -f ` + q(leaving.Cord+"/cord") + "; " +
+				waitFor(events, unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
+				`; echo "leaving $r"; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.IPs)) +
+				`; echo "traefik $r"`
+		}
+		cut := ""
+		if leaving.Cord != "" {
+			cut = "rm -f " + q(leaving.Cord+"/cord") + "; "
+		}
+		parts = append(parts, `lh=$(`+healthOrState(leaving.Name)+`); if [ "$lh" = healthy ]; then `+drain+
+			`; else `+cut+`echo "leaving was $lh"; fi; `+stop.String())
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "true")
+	}
+	return named("app.switch_back", cmdline.New("sh", "-c", q(strings.Join(parts, "; "))))
+}
+
+// traefikDropped is the case pattern of a Traefik log line with a docker
+// configuration that no longer names any of ips (any such line when the
+// addresses are unknown).
+func traefikDropped(ips []string) string {
+	if len(ips) == 0 {
+		return `*"Configuration received"*providerName=docker*) r=switched; break;;`
+	}
+	var named []string
+	for _, ip := range ips {
+		named = append(named, `*"//`+shell.InDoubleQuotes(ip)+`:"*`)
+	}
+	return `*"Configuration received"*providerName=docker*) case "$l" in ` + strings.Join(named, "|") +
+		`) ;; *) r=switched; break;; esac;;`
+}
