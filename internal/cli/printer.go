@@ -39,6 +39,8 @@ type Printer struct {
 // NewPrinter builds a printer; -q wins over -v as in MRSK.
 func NewPrinter(out, err io.Writer, verbose, quiet bool) *Printer {
 	p := &Printer{out: out, err: err, Secrets: &redact.Set{}}
+	// a secret kept out of the scrub is reported once, like config warnings
+	p.Secrets.OnSkip(func(msg string) { p.Error("  WARN %s", msg) })
 	p.SetVerbosity(verbose, quiet)
 	return p
 }
