@@ -16,16 +16,16 @@ import (
 func TestSecretsHiddenByNameNamesShownRealHost(t *testing.T) {
 	key := sshHome(t)
 	h := sshtest.StartLoopback(t, sshtest.Options{AuthorizedKeys: []*sshtest.Key{key}})
-	write(t, "config/deploy.yml", "service: bars\nimage: bars/app\nservers:\n  - "+h.Addr()+
-		"\nregistry:\n  username: bars\n  password:\n    - PW\nenv:\n  secret:\n    - DB_PASSWORD\n    - WEAK\n")
-	env := append(baseEnv(), "VERSION=v1", "PW=registry-secret-pw", "DB_PASSWORD=db-secret-value", "WEAK=bars")
-	r := run(t, env, "server", "exec", "-v", "echo bars-web-v1 bars/app:v1 registry-secret-pw; echo db-secret-value >&2")
+	write(t, "config/deploy.yml", "service: barsapp\nimage: barsapp/app\nservers:\n  - "+h.Addr()+
+		"\nregistry:\n  username: barsapp\n  password:\n    - PW\nenv:\n  secret:\n    - DB_PASSWORD\n    - WEAK\n")
+	env := append(baseEnv(), "VERSION=v1", "PW=registry-secret-pw", "DB_PASSWORD=db-secret-value", "WEAK=barsapp")
+	r := run(t, env, "server", "exec", "-v", "echo barsapp-web-v1 barsapp/app:v1 registry-secret-pw; echo db-secret-value >&2")
 	if r.code != 0 {
 		t.Fatalf("exec: %+v", r)
 	}
 	for _, want := range []string{
-		"Running echo bars-web-v1 bars/app:v1 [REDACTED:PW]; echo [REDACTED:DB_PASSWORD] >&2 on " + h.Addr(),
-		"Host: " + h.Addr() + "\nbars-web-v1 bars/app:v1 [REDACTED:PW]\n",
+		"Running echo barsapp-web-v1 barsapp/app:v1 [REDACTED:PW]; echo [REDACTED:DB_PASSWORD] >&2 on " + h.Addr(),
+		"Host: " + h.Addr() + "\nbarsapp-web-v1 barsapp/app:v1 [REDACTED:PW]\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
