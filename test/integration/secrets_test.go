@@ -82,6 +82,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 
 	sampler := startProcessSampler(t, e.Hosts)
+	t.Cleanup(func() { sampler.stop() }) // a failed run must not leave the samplers logging
 	// a short-lived command carrying a canary proves the sampler sees what runs briefly
 	canary := uniqueMarker("canary")
 	for _, h := range e.Hosts {
@@ -100,11 +101,12 @@ func TestSecretsNeverLeak(t *testing.T) {
 	for _, verbosity := range []string{"-v", "", "-q"} {
 		version := p.commit("secrets " + verbosity)
 		args := []string{"deploy"}
-		execArgs := []string{"app", "exec", "--reuse", "printenv IT_SECRET_ONE"}
+		execArgs := []string{"app", "exec", "--reuse"}
 		if verbosity != "" {
 			args = append(args, verbosity)
 			execArgs = append(execArgs, verbosity)
 		}
+		execArgs = append(execArgs, "printenv IT_SECRET_ONE") // options go before CMD
 		runs = append(runs, run{verbosity, version, p.must(args...), p.must(execArgs...)})
 	}
 	procs := sampler.stop()
@@ -311,6 +313,7 @@ type processSampler struct {
 	t     *testing.T
 	hosts []*env.Host
 	stopf string // the loops end when this file exists
+	once  sync.Once
 	wg    sync.WaitGroup
 	mu    sync.Mutex
 	seen  map[string]string // where → distinct `ps -eo args` lines
@@ -355,9 +358,14 @@ func (s *processSampler) add(where, out string, err error) {
 	s.seen[where] += out
 }
 
-// stop ends the sampling and returns what was seen, by host. A sampler that saw no
+// stop ends the sampling (once) and returns what was seen, by host. A sampler that saw no
 // dockerd (hosts) or no sshd/go (this machine) did not sample, which fails the test.
 func (s *processSampler) stop() map[string]string {
+	s.once.Do(s.halt)
+	return s.seen
+}
+
+func (s *processSampler) halt() {
 	for _, h := range s.hosts {
 		if _, err := h.Run("touch " + s.stopf); err != nil {
 			s.t.Errorf("stopping the sampler on %s: %v", h.Name, err)
@@ -374,5 +382,4 @@ func (s *processSampler) stop() map[string]string {
 		s.t.Logf("process sampler on %s: %d distinct command lines, %d docker commands", where,
 			strings.Count(out, "\n"), strings.Count(out, "\ndocker "))
 	}
-	return s.seen
 }
