@@ -41,7 +41,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		"IT_SECRET_ONE":   marker + `-one $HOME "q" 'q' ` + "`id` \\ #{x} ${HOME} =",
 		"IT_SECRET_TWO":   marker + "-two-\u00e9\u2713",
 		"IT_BUILD_TOKEN":  marker + "-build",
-		"IT_BUILD_SECRET": marker + "-buildsecret",
+		"IT_BUILD_SECRET": marker + "-mount",
 	}
 	secrets["MRSK_REGISTRY_PASSWORD"] = p.app.Password
 	// too common to hide: equal to the service (and so to the username and the namespace)
@@ -99,7 +99,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 	}
 	var runs []run
 	for _, verbosity := range []string{"-v", "", "-q"} {
-		version := p.commit("secrets " + verbosity)
+		// a new app binary: the build's RUN steps run (and print) again instead of coming from cache
+		version := p.release("secrets " + verbosity)
 		args := []string{"deploy"}
 		execArgs := []string{"app", "exec", "--reuse"}
 		if verbosity != "" {
