@@ -100,7 +100,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	var runs []run
 	for _, verbosity := range []string{"-v", "", "-q"} {
 		// a new app binary: the build's RUN steps run (and print) again instead of coming from cache
-		version := p.release("secrets " + verbosity)
+		version := p.release("secrets" + verbosity) // no space: the label goes into -ldflags
 		args := []string{"deploy"}
 		execArgs := []string{"app", "exec", "--reuse"}
 		if verbosity != "" {
