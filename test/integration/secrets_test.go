@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -320,12 +321,15 @@ type processSampler struct {
 	seen  map[string]string // where → distinct `ps -eo args` lines
 }
 
+// samplerLimit bounds a sampler: three deploys on a loaded machine take well over 5 minutes.
+const samplerLimit = 20 * time.Minute
+
 // psLoop prints each distinct process command line once, sampling every 50 ms until the
-// stop file exists (at most 5 minutes). It holds no secret itself, so it cannot match its
+// stop file exists (at most samplerLimit). It holds no secret itself, so it cannot match its
 // own arguments.
 func psLoop(stopFile string) string {
-	return fmt.Sprintf(`rm -f %[1]s; end=$(( $(date +%%s) + 300 )); `+
-		`while [ ! -e %[1]s ] && [ "$(date +%%s)" -lt "$end" ]; do ps -eo args; sleep 0.05; done | awk '!seen[$0]++'; rm -f %[1]s`, stopFile)
+	return fmt.Sprintf(`rm -f %[1]s; end=$(( $(date +%%s) + %[2]d )); `+
+		`while [ ! -e %[1]s ] && [ "$(date +%%s)" -lt "$end" ]; do ps -eo args; sleep 0.05; done | awk '!seen[$0]++'; rm -f %[1]s`, stopFile, int(samplerLimit.Seconds()))
 }
 
 func startProcessSampler(t *testing.T, hosts []*env.Host) *processSampler {
@@ -336,7 +340,9 @@ func startProcessSampler(t *testing.T, hosts []*env.Host) *processSampler {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			out, err := h.Run(psLoop(s.stopf))
+			ctx, cancel := context.WithTimeout(context.Background(), samplerLimit+time.Minute)
+			defer cancel()
+			out, err := h.RunContext(ctx, psLoop(s.stopf))
 			s.add(h.Name, out, err)
 		}()
 	}
