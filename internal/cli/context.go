@@ -105,7 +105,11 @@ func (a *App) Config() (*config.Config, error) {
 		return nil, err
 	}
 	a.cfg = cfg
-	a.Out.Secrets.Add(cfg.SecretValues()...)
+	// the names the output is made of first, so a secret that is one of
+	// them is kept out of the scrub (with a warning) rather than garbling
+	// every line
+	a.Out.Secrets.Public(cfg.PublicNames()...)
+	a.Out.Secrets.AddAll(cfg.SecretValues()...)
 	for _, w := range cfg.Warnings() {
 		a.Out.Error("  WARN %s", w)
 	}

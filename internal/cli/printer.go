@@ -63,6 +63,8 @@ func (p *Printer) StopLive() {
 // NewPrinter builds a printer; -q wins over -v as in MRSK.
 func NewPrinter(out, err io.Writer, verbose, quiet bool) *Printer {
 	p := &Printer{out: out, err: err, Secrets: &redact.Set{}}
+	// a secret kept out of the scrub is reported once, like config warnings
+	p.Secrets.OnSkip(func(msg string) { p.Error("  WARN %s", msg) })
 	p.SetVerbosity(verbose, quiet)
 	return p
 }

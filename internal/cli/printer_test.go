@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -28,10 +29,18 @@ func TestPrinterLevels(t *testing.T) {
 }
 
 func TestPrinterRedact(t *testing.T) {
-	p := NewPrinter(nil, nil, false, false)
-	p.Secrets.Add("abc", "secret", "secret-long")
-	if got := p.Redact("abc secret-long secret"); got != "abc [REDACTED] [REDACTED]" {
+	var errb bytes.Buffer
+	p := NewPrinter(nil, &errb, false, false)
+	p.Secrets.Add("SHORT", "abc")
+	p.Secrets.Add("S", "s3cret")
+	p.Secrets.Add("L", "s3cret-long")
+	if got := p.Redact("abc s3cret-long s3cret"); got != "abc [REDACTED:L] [REDACTED:S]" {
 		t.Errorf("Redact = %q", got)
+	}
+	// a secret kept out of the scrub is reported once on stderr, by name
+	if !strings.HasPrefix(errb.String(), "  WARN secret SHORT is shorter than 6 characters") ||
+		strings.Count(errb.String(), "\n") != 1 || strings.Contains(errb.String(), "abc") {
+		t.Errorf("stderr = %q", errb.String())
 	}
 }
 
@@ -39,9 +48,9 @@ func TestHostBlock(t *testing.T) {
 	var out bytes.Buffer
 	p := NewPrinter(&out, nil, false, false)
 	p.HostBlock("App", "1.1.1.1", "v1")
-	p.Secrets.Add("s3cret")
+	p.Secrets.Add("TOKEN", "s3cret")
 	p.HostBlock("", "h", "x s3cret")
-	if out.String() != "App Host: 1.1.1.1\nv1\n\nHost: h\nx [REDACTED]\n\n" {
+	if out.String() != "App Host: 1.1.1.1\nv1\n\nHost: h\nx [REDACTED:TOKEN]\n\n" {
 		t.Errorf("%q", out.String())
 	}
 }

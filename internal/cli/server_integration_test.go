@@ -54,7 +54,7 @@ func TestServerExecRealHosts(t *testing.T) {
 
 	// A secret echoed by a host is redacted.
 	r = run(t, env, "server", "exec", "-p", "echo registry-secret-pw")
-	if r.code != 0 || strings.Contains(r.stdout, "registry-secret-pw") || !strings.Contains(r.stdout, "[REDACTED]") {
+	if r.code != 0 || strings.Contains(r.stdout, "registry-secret-pw") || !strings.Contains(r.stdout, "[REDACTED:PW]") {
 		t.Errorf("secret echoed: %+v", r)
 	}
 }

@@ -21,6 +21,20 @@ type Word struct {
 	// Shown, when set, replaces Text in redacted output (for example
 	// `NAME=[REDACTED]` for an env pair whose name is not secret).
 	Shown string
+	// Name is what the secret is called (an env var or build arg name),
+	// when the builder knows it: output scrubbed of the word's text then
+	// says which value was hidden.
+	Name string
+}
+
+// SecretValue is a secret's value and the name a reader knows it by (an
+// env var, a build arg, a config key); Name may be empty.
+type SecretValue struct {
+	Name, Value string
+	// Quiet marks a value secret by default rather than by the user's
+	// declaration (a build arg, often a version or a mode): when it cannot
+	// be scrubbed it is skipped without a warning.
+	Quiet bool
 }
 
 // Command is an ordered list of words. Composition operators (&&, ||, |, ;,
@@ -77,13 +91,13 @@ func (c Command) Redact() string {
 	return strings.Join(parts, " ")
 }
 
-// Secrets lists the sensitive words' texts, so an executor can also scrub
-// them from anything the remote side echoes back.
-func (c Command) Secrets() []string {
-	var out []string
+// Secrets lists the sensitive words' texts with their names, so an
+// executor can also scrub them from anything the remote side echoes back.
+func (c Command) Secrets() []SecretValue {
+	var out []SecretValue
 	for _, w := range c {
 		if w.Sensitive && w.Text != "" {
-			out = append(out, w.Text)
+			out = append(out, SecretValue{Name: w.Name, Value: w.Text})
 		}
 	}
 	return out

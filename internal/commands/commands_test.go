@@ -144,13 +144,23 @@ func TestAccessoryErrors(t *testing.T) {
 	expectLine(t, "chmod", a.ChmodUploaded("app-mysql/etc/mysql/my.cnf").String(), "chmod 755 app-mysql/etc/mysql/my.cnf")
 }
 
-func TestRegistryLoginRedactsCredentials(t *testing.T) {
+// The password goes on stdin; the username is shown (it is the image's
+// namespace, printed on every line anyway) and quoted like any value.
+func TestRegistryLoginKeepsThePasswordOffTheLine(t *testing.T) {
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	cmd, err := NewRegistry(cfg).Login()
 	if err != nil {
 		t.Fatal(err)
 	}
-	expectLine(t, "redacted", cmd.Redact(), "docker login -u [REDACTED] --password-stdin")
+	if len(cmd.Secrets()) != 0 {
+		t.Errorf("login words marked secret: %v", cmd.Secrets())
+	}
+	expectLine(t, "redacted", cmd.Redact(), "docker login -u dhh --password-stdin")
+	odd, err := NewRegistry(loadConfig(t, strings.Replace(baseConfig, "username: dhh", `username: "o'neil $x"`, 1), secretEnv)).Login()
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectLine(t, "quoted user", odd.String(), `docker login -u 'o'\''neil $x' --password-stdin`)
 	expectLine(t, "string", cmd.String(), "docker login -u dhh --password-stdin")
 	if string(cmd.Stdin) != "secret" {
 		t.Errorf("stdin = %q, want the password", cmd.Stdin)

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
 	"github.com/mrsk-go/mrsk/internal/shell"
 )
@@ -16,9 +15,10 @@ func NewRegistry(cfg *config.Config) Registry { return Registry{cfg: cfg} }
 
 // Login logs in to the registry (Docker Hub without a server). Credentials
 // given as [ENV_NAME] are read now: a missing variable is a
-// *config.KeyError. The user is a sensitive word; the password is fed on
-// stdin (`--password-stdin`, Cmd.Stdin) so that it never appears on a
-// command line, where MRSK puts it (`-p`).
+// *config.KeyError. The password is fed on stdin (`--password-stdin`,
+// Cmd.Stdin) so that it never appears on a command line, where MRSK puts
+// it (`-p`). The user is shown like any other setting (MRSK redacts the
+// word here only; it is the image's namespace everywhere else).
 func (r Registry) Login() (Cmd, error) {
 	reg := r.cfg.Registry()
 	user, err := reg.Username()
@@ -30,8 +30,7 @@ func (r Registry) Login() (Cmd, error) {
 		return Cmd{}, err
 	}
 	c := docker("login", q(reg.Server))
-	c = append(c.Add("-u"), cmdline.Secret(shell.Quote(user)))
-	c = c.Add("--password-stdin")
+	c = c.Add("-u", shell.Quote(user), "--password-stdin")
 	return Cmd{Name: "registry.login", Command: c, Stdin: []byte(pass)}, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
 )
 
 func loadYAML(t *testing.T, yaml string, env map[string]string) *Config {
@@ -96,14 +98,10 @@ accessories:
   db: {image: mysql, host: a, env: {secret: [DB_PASS]}}
 `, map[string]string{"S1": "top-secret", "DB_PASS": "dbpw", "REG_USER": "ru", "REG_PASS": "rp"})
 	got := c.SecretValues()
-	for _, want := range []string{"top-secret", "dbpw", "ru", "rp", "build-secret"} {
-		found := false
-		for _, g := range got {
-			found = found || g == want
-		}
-		if !found {
-			t.Errorf("SecretValues %v lacks %q", got, want)
-		}
+	want := []cmdline.SecretValue{{Name: "REG_PASS", Value: "rp"}, {Name: "S1", Value: "top-secret"},
+		{Name: "DB_PASS", Value: "dbpw"}, {Name: "TOKEN", Value: "build-secret", Quiet: true}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("SecretValues = %v\nwant %v", got, want)
 	}
 	m := c.ToMap(true)
 	if !reflect.DeepEqual(m.Value("env_args"), []any{"-e", "S1=[REDACTED]", "-e", `A="1"`}) {

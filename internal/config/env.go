@@ -62,12 +62,13 @@ func clearPairs(v any) []shell.Pair {
 	return []shell.Pair{{Key: shell.ToS(v)}}
 }
 
-// secretValues resolves the secret names of env (missing ones are skipped).
-func secretValues(env *OMap, lookup func(string) (string, bool)) []string {
-	var out []string
+// secretValues resolves the secret names of env (missing ones are
+// skipped), each named for its variable.
+func secretValues(env *OMap, lookup func(string) (string, bool)) []cmdline.SecretValue {
+	var out []cmdline.SecretValue
 	for _, name := range stringList(env.Value("secret")) {
 		if v, ok := lookup(name); ok && v != "" {
-			out = append(out, v)
+			out = append(out, cmdline.SecretValue{Name: name, Value: v})
 		}
 	}
 	return out

@@ -30,6 +30,15 @@ func (r Registry) Username() (string, error) { return r.credential("username") }
 // Password is like Username for the password.
 func (r Registry) Password() (string, error) { return r.credential("password") }
 
+// credentialName is what a credential is called: the variable it is read
+// from, or `registry.<key>` when the config holds it.
+func (r Registry) credentialName(key string) string {
+	if v, ok := r.raw.Value(key).([]any); ok && len(v) > 0 {
+		return shell.ToS(v[0])
+	}
+	return "registry." + key
+}
+
 func (r Registry) credential(key string) (string, error) {
 	switch v := r.raw.Value(key).(type) {
 	case []any:

@@ -1,10 +1,7 @@
 package config
 
 import (
-	"sort"
-
 	"github.com/mrsk-go/mrsk/internal/cmdline"
-	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
 // ToMap is MRSK's Configuration#to_h, printed by `mrsk config`: roles,
@@ -72,59 +69,4 @@ func wordsAny(cmd cmdline.Command, redact bool) []any {
 		}
 	}
 	return out
-}
-
-// SecretValues lists every configured secret value that resolves: env
-// secrets (top-level, roles, accessories, Traefik), registry credentials
-// read from the environment, and build args. The executor scrubs them from
-// anything it shows.
-func (c *Config) SecretValues() []string {
-	set := map[string]bool{}
-	add := func(vals ...string) {
-		for _, v := range vals {
-			if v != "" {
-				set[v] = true
-			}
-		}
-	}
-	add(secretValues(c.topEnv(), c.Getenv)...)
-	for _, r := range c.roles {
-		add(secretValues(r.Env(), c.Getenv)...)
-	}
-	for _, a := range c.Accessories() {
-		add(secretValues(a.Env(), c.Getenv)...)
-	}
-	if env := c.Traefik().Env; env != nil {
-		add(secretValues(env, c.Getenv)...)
-	}
-	reg := c.Registry()
-	if u, err := reg.Username(); err == nil {
-		add(u)
-	}
-	if p, err := reg.Password(); err == nil {
-		add(p)
-	}
-	for _, p := range c.Builder().Args.Pairs() {
-		add(toSecretString(p.Value))
-	}
-	out := make([]string, 0, len(set))
-	for v := range set {
-		out = append(out, v)
-	}
-	// Longest first, so a redactor replacing in order never leaves a
-	// suffix of a longer secret behind.
-	sort.Slice(out, func(i, j int) bool {
-		if len(out[i]) != len(out[j]) {
-			return len(out[i]) > len(out[j])
-		}
-		return out[i] < out[j]
-	})
-	return out
-}
-
-func toSecretString(v any) string {
-	if v == nil {
-		return ""
-	}
-	return shell.ToS(v)
 }

@@ -59,6 +59,10 @@ func TestRunRedactsSecretsInLogAndStream(t *testing.T) {
 			t.Fatalf("not redacted: %q", s)
 		}
 	}
+	// the build arg's value, echoed, is named for its variable
+	if !strings.Contains(out.String(), "[REDACTED] [REDACTED:ARG]") {
+		t.Errorf("output = %q", out.String())
+	}
 }
 
 func TestLineWriterCatchesSecretsSplitAcrossWrites(t *testing.T) {

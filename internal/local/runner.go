@@ -43,14 +43,15 @@ type Runner struct {
 // shown as it comes, a whole line at a time through the redactor. It
 // returns stdout, trimmed; a non-zero exit is a *cmdline.ExitError.
 func (r *Runner) Run(ctx context.Context, c commands.Cmd, stream bool) (string, error) {
-	// values passed through the environment and sensitive words are secrets; the command's own
-	// output may echo them (BuildKit prints RUN steps with args substituted)
+	// values passed through the environment (build args, secret by default: Quiet) and
+	// sensitive words are secrets; the command's own output may echo them (BuildKit prints
+	// RUN steps with args substituted), named so the reader knows which was hidden
 	for _, kv := range c.Env {
-		if _, v, ok := strings.Cut(kv, "="); ok {
-			r.Redact.Add(v)
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			r.Redact.AddAll(cmdline.SecretValue{Name: k, Value: v, Quiet: true})
 		}
 	}
-	r.Redact.Add(c.Secrets()...)
+	r.Redact.AddAll(c.Secrets()...)
 	shown := r.Redact.Command(c.Command)
 	r.info("Running %s locally", shown)
 	start := time.Now()

@@ -292,7 +292,7 @@ func TestSecretsRedacted(t *testing.T) {
 	srv := e.server(t)
 	log := &testLog{}
 	secrets := &redact.Set{}
-	secrets.Add("hunter2")
+	secrets.Add("PW", "hunter2")
 	p := e.pool(t, func(o *remote.Options) {
 		o.Redact = secrets
 		o.Log = log
@@ -303,7 +303,7 @@ func TestSecretsRedacted(t *testing.T) {
 	if err == nil || res.Output() != "hunter2 tok-777" {
 		t.Fatalf("the command must run with the real values: %q %v", res.Output(), err)
 	}
-	if got := secrets.Apply(res.Stdout); got != "[REDACTED] [REDACTED]\n" {
+	if got := secrets.Apply(res.Stdout); got != "[REDACTED:PW] [REDACTED]\n" {
 		t.Errorf("the set scrubs the configured secrets and the command's sensitive words: %q", got)
 	}
 	for name, text := range map[string]string{"log": log.String(), "error": err.Error()} {
@@ -311,7 +311,7 @@ func TestSecretsRedacted(t *testing.T) {
 			t.Errorf("%s leaks a secret:\n%s", name, text)
 		}
 	}
-	if !strings.Contains(log.String(), "Running echo [REDACTED] [REDACTED]") {
+	if !strings.Contains(log.String(), "Running echo [REDACTED:PW] [REDACTED]") {
 		t.Errorf("log must show the redacted command:\n%s", log.String())
 	}
 }

@@ -73,7 +73,7 @@ func (p *Pool) Run(ctx context.Context, host string, cmd cmdline.Command, opts .
 	for _, o := range opts {
 		o(&rc)
 	}
-	p.redact.Add(cmd.Secrets()...)
+	p.redact.AddAll(cmd.Secrets()...)
 	log := p.log.Info
 	if rc.quiet {
 		log = p.log.Debug

@@ -18,7 +18,7 @@ import (
 // plain, else quoted (Quote), so no key is ever run as shell syntax.
 //
 // With sensitive, each `key=value` word is marked sensitive and shown as
-// `key=[REDACTED]`.
+// `key=[REDACTED]`, and named key.
 func Argumentize(flag string, attrs any, sensitive bool) cmdline.Command {
 	var out cmdline.Command
 	key := Bare
@@ -34,6 +34,7 @@ func Argumentize(flag string, attrs any, sensitive bool) cmdline.Command {
 		if sensitive {
 			word.Sensitive = true
 			word.Shown = p.Key + "=" + cmdline.Redacted
+			word.Name = p.Key
 		}
 		out = append(out.Add(flag), word)
 	}
