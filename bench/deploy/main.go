@@ -18,8 +18,10 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -137,7 +139,7 @@ func (b *bench) prepare(m *mode) {
 		}
 	}
 	m.running = b.commit(m)
-	if _, _, err := b.mrsk(m, "deploy"); err != nil {
+	if _, _, err := b.mrsk(m, "deploy", "-v"); err != nil {
 		panic(err)
 	}
 	m.last = m.running
@@ -167,14 +169,24 @@ func (b *bench) commit(m *mode) string {
 func (b *bench) measure(m *mode, round int, op, version string, args ...string) sample {
 	s := sample{mode: m.name, op: op, round: round, load: loadavg()}
 	since := time.Now()
-	out, wall, err := b.mrsk(m, args...)
+	lines, wall, err := b.mrsk(m, args...)
 	if err != nil {
 		panic(err)
 	}
 	until := time.Now()
 	s.wall = wall
+	s.phases = phases(lines, wall)
+	var text strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&text, "%s\n", l.Text)
+	}
+	out := text.String()
 	if b.logs != "" {
-		must(os.WriteFile(filepath.Join(b.logs, fmt.Sprintf("%d-%s-%s.log", round, m.service, op)), []byte(out), 0o644))
+		var timed strings.Builder
+		for _, l := range lines {
+			fmt.Fprintf(&timed, "%7.3fs %s\n", l.At.Seconds(), l.Text)
+		}
+		must(os.WriteFile(filepath.Join(b.logs, fmt.Sprintf("%d-%s-%s.log", round, m.service, op)), []byte(timed.String()), 0o644))
 	}
 	v := parseVerbose(out, b.e.Registry+"/"+m.service)
 	s.execs, s.pull, s.buildPush = map[string]int{}, map[string]time.Duration{}, v.BuildPush
@@ -202,8 +214,9 @@ func (b *bench) measure(m *mode, round int, op, version string, args ...string) 
 }
 
 // mrsk runs the binary in the mode's checkout with the env's ssh and docker
-// settings and returns its combined output and wall time.
-func (b *bench) mrsk(m *mode, args ...string) (string, time.Duration, error) {
+// settings and returns its output lines (stdout and stderr as they came,
+// each with its arrival time) and wall time.
+func (b *bench) mrsk(m *mode, args ...string) ([]line, time.Duration, error) {
 	cmd := exec.Command(b.bin, args...)
 	cmd.Dir = m.app.Dir
 	var environ []string
@@ -214,15 +227,38 @@ func (b *bench) mrsk(m *mode, args ...string) (string, time.Duration, error) {
 	}
 	cmd.Env = append(append(environ, b.e.Environ()...), m.environ...)
 	cmd.WaitDelay = time.Second
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	var lines []line
+	read := make(chan struct{})
 	start := time.Now()
-	timer := time.AfterFunc(10*time.Minute, func() { _ = cmd.Process.Kill() })
-	out, err := cmd.CombinedOutput()
-	timer.Stop()
+	go func() {
+		defer close(read)
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			lines = append(lines, line{time.Since(start), sc.Text()})
+		}
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	timer := time.AfterFunc(10*time.Minute, func() {
+		if cmd.Process != nil {
+			_ = cmd.Process.Kill()
+		}
+	})
+	err := cmd.Run()
 	wall := time.Since(start)
+	timer.Stop()
+	pw.Close()
+	<-read
 	if err != nil {
-		return string(out), wall, fmt.Errorf("mrsk %s (%s): %v\n%s", strings.Join(args, " "), m.name, err, out)
+		var out strings.Builder
+		for _, l := range lines {
+			out.WriteString(l.Text + "\n")
+		}
+		return lines, wall, fmt.Errorf("mrsk %s (%s): %v\n%s", strings.Join(args, " "), m.name, err, out.String())
 	}
-	return string(out), wall, nil
+	return lines, wall, nil
 }
 
 func unixNano(t time.Time) string { return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()) }

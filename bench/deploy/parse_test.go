@@ -74,3 +74,27 @@ func TestMedian(t *testing.T) {
 		t.Errorf("median of 4 = %v", m)
 	}
 }
+
+func TestPhases(t *testing.T) {
+	ms := time.Millisecond
+	lines := []line{
+		{0, "  DEBUG step Running the pre-connect hook skipped"},
+		{1 * ms, "Acquiring the deploy lock..."},
+		{300 * ms, "  DEBUG step Log into image registry (local + app hosts)"},
+		{500 * ms, "  DEBUG step Running the pre-build hook skipped"},
+		{600 * ms, "  DEBUG step Start container with version 0123456789abcdef0123456789abcdef01234567 using a 7s readiness delay (or reboot if already running) (app hosts, in boot groups)"},
+		{2000 * ms, "Releasing the deploy lock..."},
+	}
+	got := phases(lines, 2100*ms)
+	want := []phase{{"lock + start", 300 * ms}, {"Log into image registry", 300 * ms},
+		{"Start container with version <v> using a 7s readiness delay (or reboot if already running)", 1400 * ms},
+		{"release lock + exit", 100 * ms}}
+	if len(got) != len(want) {
+		t.Fatalf("phases = %v", got)
+	}
+	for i, w := range want {
+		if got[i] != w {
+			t.Errorf("phase %d = %v, want %v", i, got[i], w)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type sample struct {
 	// overhead is the wall time beyond docker's own work: minus build+push,
 	// the slowest host's pull and the slowest host's start → healthy
 	overhead time.Duration
+	phases   []phase // from the -v step lines
 }
 
 func (s sample) line() string {
@@ -126,6 +127,42 @@ func report(w io.Writer, samples []sample, fast, base, primary string) {
 				fmt.Fprintf(w, " %s | %s | %s |", execs(samples, mode, op, h),
 					sec(median(pick(samples, mode, op, func(s sample) time.Duration { return s.sw[h].StartToHealthy }))),
 					spread(pick(samples, mode, op, func(s sample) time.Duration { return s.sw[h].HealthyToDie })))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+
+	fmt.Fprintln(w, "\nWhere the time goes (median per step, from the -v step lines):")
+	for _, op := range []string{"deploy", "rollback"} {
+		fmt.Fprintf(w, "\n| %s step | %s | %s |\n|---|---|---|\n", op, fast, base)
+		var names []string
+		for _, s := range samples {
+			if s.op == op {
+				for _, p := range s.phases {
+					if !slices.Contains(names, p.Name) {
+						names = append(names, p.Name)
+					}
+				}
+			}
+		}
+		for _, name := range names {
+			fmt.Fprintf(w, "| %s |", name)
+			for _, mode := range []string{fast, base} {
+				var ds []time.Duration
+				for _, s := range samples {
+					if s.mode == mode && s.op == op {
+						for _, p := range s.phases {
+							if p.Name == name {
+								ds = append(ds, p.Dur)
+							}
+						}
+					}
+				}
+				if len(ds) == 0 {
+					fmt.Fprint(w, " - |")
+				} else {
+					fmt.Fprintf(w, " %s |", sec(median(ds)))
+				}
 			}
 			fmt.Fprintln(w)
 		}

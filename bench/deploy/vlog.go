@@ -84,3 +84,46 @@ func seconds(s string) time.Duration {
 	f, _ := strconv.ParseFloat(s, 64)
 	return time.Duration(f * float64(time.Second))
 }
+
+// line is one output line and when it arrived, since the command started.
+type line struct {
+	At   time.Duration
+	Text string
+}
+
+// phase is a stretch of a run between two step lines of -v.
+type phase struct {
+	Name string
+	Dur  time.Duration
+}
+
+var (
+	stepLine = regexp.MustCompile(`^\s*DEBUG step (.*?)(?: \([^()]*\))?$`)
+	hexWord  = regexp.MustCompile(`\b[0-9a-f]{40}\b`)
+)
+
+// phases cuts a run at its step lines (and at "Releasing the deploy
+// lock"): what each step took, from its line to the next one; what comes
+// before the first step is "lock + start"; skipped steps take no time.
+func phases(lines []line, wall time.Duration) []phase {
+	var out []phase
+	name, from := "lock + start", time.Duration(0)
+	cut := func(next string, at time.Duration) {
+		if name != "" {
+			out = append(out, phase{name, at - from})
+		}
+		name, from = next, at
+	}
+	for _, l := range lines {
+		switch m := stepLine.FindStringSubmatch(l.Text); {
+		case m != nil && strings.HasSuffix(m[1], " skipped"):
+			// took no time: the phase before it goes on
+		case m != nil:
+			cut(hexWord.ReplaceAllString(m[1], "<v>"), l.At)
+		case strings.Contains(l.Text, "Releasing the deploy lock"):
+			cut("release lock + exit", l.At)
+		}
+	}
+	cut("", wall)
+	return out
+}
