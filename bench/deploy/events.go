@@ -38,6 +38,9 @@ type switchTimes struct {
 	StartToHealthy time.Duration // new container's start → its first health_status: healthy
 	HealthyToDie   time.Duration // → the old container's die (0 when no old one died)
 	OldDied        bool
+	// the drain, for the old container that died: new healthy → old unhealthy (its cut
+	// cord seen by a health check; 0 without one) → old kill (the stop began) → old die
+	ToUnhealthy, ToKill time.Duration
 }
 
 // switchOf finds the switch to newName in a host's events: its start, its
@@ -46,14 +49,28 @@ type switchTimes struct {
 func switchOf(evs []event, newName, prefix string) (switchTimes, error) {
 	var st switchTimes
 	var start, healthy time.Time
+	unhealthy, kill := map[string]time.Time{}, map[string]time.Time{}
 	for _, e := range evs {
+		old := e.Name != newName && strings.HasPrefix(e.Name, prefix) && !healthy.IsZero() && !st.OldDied
 		switch {
 		case e.Name == newName && e.Action == "start" && start.IsZero():
 			start = e.At
 		case e.Name == newName && e.Action == "health_status: healthy" && !start.IsZero() && healthy.IsZero():
 			healthy = e.At
-		case e.Name != newName && strings.HasPrefix(e.Name, prefix) && e.Action == "die" && !healthy.IsZero() && !st.OldDied:
+		case old && e.Action == "health_status: unhealthy":
+			unhealthy[e.Name] = e.At
+		case old && e.Action == "kill":
+			if _, ok := kill[e.Name]; !ok {
+				kill[e.Name] = e.At
+			}
+		case old && e.Action == "die":
 			st.HealthyToDie, st.OldDied = e.At.Sub(healthy), true
+			if t, ok := unhealthy[e.Name]; ok {
+				st.ToUnhealthy = t.Sub(healthy)
+			}
+			if t, ok := kill[e.Name]; ok {
+				st.ToKill = t.Sub(healthy)
+			}
 		}
 	}
 	if start.IsZero() || healthy.IsZero() {

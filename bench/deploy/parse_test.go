@@ -57,8 +57,9 @@ func TestSwitchOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.StartToHealthy != time.Second || st.HealthyToDie != 900*time.Millisecond || !st.OldDied {
-		t.Errorf("switch = %+v, want start→healthy 1s, healthy→die 0.9s", st)
+	if st.StartToHealthy != time.Second || st.HealthyToDie != 900*time.Millisecond || !st.OldDied ||
+		st.ToUnhealthy != 200*time.Millisecond || st.ToKill != 800*time.Millisecond {
+		t.Errorf("switch = %+v, want start→healthy 1s, healthy→die 0.9s (unhealthy 0.2s, kill 0.8s)", st)
 	}
 	if _, err := switchOf(evs[:2], "svc-web-new", "svc-web-"); err == nil {
 		t.Error("no healthy event: want an error")
