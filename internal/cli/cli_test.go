@@ -182,6 +182,7 @@ func TestFlagSpellings(t *testing.T) {
 		{"version", "--no-verbose"},
 		{"version", "--config_file", "x.yml"},
 		{"version", "-q", "-v"},
+		{"init", "--no-bundle"}, // a command's own boolean, not only the global ones
 	} {
 		if r := run(t, nil, args...); r.code != 0 {
 			t.Errorf("%v: %+v", args, r)

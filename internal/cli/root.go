@@ -52,7 +52,7 @@ func newRoot(a *App) *cobra.Command {
 // `--no-X` negations for boolean options and dash aliases for Thor's
 // underscore command names (`stale_containers` / `stale-containers`).
 func finishTree(c *cobra.Command) {
-	addNegations(c.LocalNonPersistentFlags())
+	addNegations(c.Flags())
 	addNegations(c.PersistentFlags())
 	if strings.Contains(c.Name(), "_") {
 		c.Aliases = append(c.Aliases, strings.ReplaceAll(c.Name(), "_", "-"))

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,15 +15,22 @@ import (
 	"github.com/mrsk-go/mrsk/test/integration/load"
 )
 
-// Zero downtime, proven (docs/zero-downtime.md): a constant stream of requests through each
-// web host's Traefik and through an nginx load balancer in front of both, while the real
-// binary runs deploy (v2), redeploy (v2 again) and rollback (v1). With the drain: no failed
-// request, only the two versions, only the new one after each step. The same run with the
-// drain switched off (MRSK_DRAIN=0, MRSK 0.13's stop) is only reported, for comparison.
+// Zero downtime, proven (docs/zero-downtime.md): a constant stream of requests (1,500 req/s
+// scheduled, 8 keep-alive and 8 fresh-connection clients) through each web host's Traefik and
+// through an nginx load balancer in front of both, while the real binary runs deploy (v2),
+// redeploy (v2 again) and rollback (v1). With the drain: no failed request, only the two
+// versions, only the new one after each step, and every host answers the new version from a
+// running container the moment the command has exited. The same run with the drain switched
+// off (MRSK_DRAIN=0, MRSK 0.13's stop) is only reported, for comparison.
 
 const (
-	zdRate        = 300   // requests per second over all targets
-	zdMinRequests = 20000 // the drained run keeps the load on until this many were sent
+	zdRate        = 1500  // requests per second over all targets
+	zdKeepAlive   = 8     // clients that reuse one connection
+	zdFresh       = 8     // clients that open a new connection per request
+	zdMinRequests = 30000 // the drained run keeps the load on until this many were sent
+	// zdMinRate is the achieved rate below which the run says it missed the schedule: the
+	// schedule's, less 3 % for the start and end of the run
+	zdMinRate = zdRate * 0.97
 )
 
 func TestZeroDowntimeDeployRedeployRollback(t *testing.T) {
@@ -57,6 +65,9 @@ type zdStep struct {
 	start, done time.Time
 	serving     map[string]bool // container hostnames running right after it
 	out         string          // mrsk's -v output, timed, for explaining a failure
+	// answers are each host's GET / right after the command exited: the new version must
+	// answer at once, not some time later
+	answers map[string]string
 }
 
 type zdResult struct {
@@ -72,9 +83,9 @@ func (r *zdResult) report() string {
 	fmt.Fprintf(&b, "%s: overall %s\n", r.mode, r.all)
 	for i, s := range r.steps {
 		w := r.windows[i]
-		fmt.Fprintf(&b, "  %-8s %5.1fs  switch window: n=%d failed=%d p50=%s p99=%s versions=%v errors=%v\n",
-			s.name, s.done.Sub(s.start).Seconds(), w.Total, w.Failed, w.P50.Round(10*time.Microsecond),
-			w.P99.Round(10*time.Microsecond), w.ByVersion, w.ByError)
+		fmt.Fprintf(&b, "  %-8s %5.1fs  switch window: n=%d failed=%d rate=%.0f/s p50=%s p99=%s late=%s versions=%v errors=%v; on exit: %v\n",
+			s.name, s.done.Sub(s.start).Seconds(), w.Total, w.Failed, w.Rate(), w.P50.Round(10*time.Microsecond),
+			w.P99.Round(10*time.Microsecond), w.MaxLate.Round(time.Millisecond), w.ByVersion, w.ByError, s.answers)
 	}
 	return b.String()
 }
@@ -89,7 +100,7 @@ func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service strin
 	for _, h := range hosts {
 		targets = append(targets, load.Target{Name: h.Name, URL: "http://" + h.Addr + "/"})
 	}
-	run, err := load.Start(load.Config{Targets: targets, Rate: zdRate, KeepAlive: 3, Fresh: 3,
+	run, err := load.Start(load.Config{Targets: targets, Rate: zdRate, KeepAlive: zdKeepAlive, Fresh: zdFresh,
 		// a request to a vanished container hangs (MRSK's stop): room for the stream to go on
 		FreshInFlight: 512, Timeout: 10 * time.Second, MaxDuration: 5 * time.Minute})
 	if err != nil {
@@ -115,6 +126,7 @@ func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service strin
 		s.start = run.Mark(s.name + "-start")
 		r := p.must(s.args...)
 		s.done = run.Mark(s.name + "-done")
+		s.answers = answersNow(hosts)
 		s.serving = runningHostnames(t, hosts, service)
 		var b strings.Builder
 		for _, l := range r.lines {
@@ -158,6 +170,14 @@ func checkZeroDowntime(t *testing.T, res load.Result, steps []zdStep) {
 	if all.Total < zdMinRequests {
 		t.Errorf("%d requests sent, want at least %d", all.Total, zdMinRequests)
 	}
+	if all.Rate() < zdMinRate {
+		// On the 2-core test machine the hosts' side (Traefik behind docker-proxy in each vm,
+		// the apps, the LB, the vm daemons) saturates first: the generator alone reaches the
+		// rate (load.TestGeneratorCapacity). A failed request is what fails the test; a lower
+		// rate is reported, in every run's log, so nobody mistakes it for the target.
+		t.Logf("RATE NOT REACHED: the load ran at %.0f req/s (latest request %s behind schedule), scheduled %d: %s",
+			all.Rate(), all.MaxLate.Round(time.Millisecond), zdRate, all)
+	}
 	if all.Failed != 0 {
 		t.Errorf("%d of %d requests failed (5xx or transport error): %s", all.Failed, all.Total, all)
 		explainFailures(t, res, steps)
@@ -182,6 +202,13 @@ func checkZeroDowntime(t *testing.T, res load.Result, steps []zdStep) {
 			t.Errorf("no request after %s", s.name)
 			continue
 		}
+		for h, body := range s.answers {
+			version, hostname, _ := strings.Cut(body, " ")
+			if version != s.want || !s.serving[hostname] {
+				t.Errorf("right after %s exited, %s answered %q; want %s from a running container (%v)",
+					s.name, h, body, s.want, slices.Sorted(maps.Keys(s.serving)))
+			}
+		}
 		sum := load.Summarize(after)
 		if got := slices.Sorted(maps.Keys(sum.ByVersion)); !slices.Equal(got, []string{s.want}) {
 			t.Errorf("after %s: versions %v answered (%s), want only %s", s.name, sum.ByVersion, sum, s.want)
@@ -193,6 +220,34 @@ func checkZeroDowntime(t *testing.T, res load.Result, steps []zdStep) {
 			}
 		}
 	}
+}
+
+// answersNow is what GET / on each host's port 80 answers right now, all hosts at once:
+// "<version> <hostname>", or the status or error when it is not a 200.
+func answersNow(hosts []*env.Host) map[string]string {
+	out := make([]string, len(hosts))
+	var wg sync.WaitGroup
+	for i, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, body, err := h.Curl("/")
+			switch {
+			case err != nil:
+				out[i] = "error: " + err.Error()
+			case code != 200:
+				out[i] = fmt.Sprintf("status %d", code)
+			default:
+				out[i] = strings.TrimSpace(body)
+			}
+		}()
+	}
+	wg.Wait()
+	m := map[string]string{}
+	for i, h := range hosts {
+		m[h.Name] = out[i]
+	}
+	return m
 }
 
 // runningHostnames are the hostnames of the service's running containers on hosts: what the
