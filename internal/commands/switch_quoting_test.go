@@ -15,53 +15,23 @@ import (
 // a real sh with the real mktemp, mkfifo and timeout it uses, and a docker
 // stub recording its argv: every value must reach docker (and rm) intact.
 func TestSwitchWaitQuoting(t *testing.T) {
-	bin := t.TempDir()
-	for _, tool := range []string{"sh", "mktemp", "mkfifo", "timeout", "date", "sleep", "xargs"} {
-		p, err := exec.LookPath(tool)
-		if err != nil {
-			t.Skipf("no %s", tool)
-		}
-		if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	log := t.TempDir()
-	stub := `#!/bin/sh
+	bin, log := stubbedShell(t, `#!/bin/sh
 f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
 printf '%s\0' "${0##*/}" "$@" > "$f"
 case "$1" in
 events) case "$*" in *container=old-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
 logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker';;
 esac
-`
-	for _, name := range []string{"docker", "rm", "touch"} {
-		if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+`)
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
 		old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}}
 		c := SwitchWait("new-"+v, v, 5*time.Second, old, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
-		for _, f := range mustReadDir(t, log) {
-			os.Remove(filepath.Join(log, f))
-		}
-		cmd := exec.Command("sh", "-c", c.String())
-		cmd.Env = []string{"PATH=" + bin, "STUB_LOG=" + log, "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir()}
-		cmd.Dir = t.TempDir()
-		out, err := cmd.CombinedOutput()
+		out, err := runStubbed(t, bin, log, c.String())
 		if err != nil || string(out) != "new healthy\nold unhealthy\ntraefik switched\n" {
 			t.Errorf("%q: %v\n%s", v, err, out)
 		}
-		var calls [][]string
-		for _, f := range mustReadDir(t, log) {
-			b, err := os.ReadFile(filepath.Join(log, f))
-			if err != nil {
-				t.Fatal(err)
-			}
-			argv := strings.Split(string(b), "\x00")
-			calls = append(calls, argv[:len(argv)-1])
-		}
+		calls := recordedCalls(t, log)
 		want := [][]string{
 			{"docker", "events", "--since", v, "--filter", "container=new-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
 			{"docker", "events", "--since", v, "--filter", "container=old-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
@@ -69,16 +39,7 @@ esac
 			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
 			{"docker", "stop"},
 		}
-		for _, w := range want {
-			if !slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, w) }) {
-				t.Errorf("%q: no call %q in %q", v, w, calls)
-			}
-		}
-		for _, c := range calls {
-			if c[0] == "touch" {
-				t.Errorf("%q: ran %q", v, c)
-			}
-		}
+		checkCalls(t, v, calls, want)
 	}
 }
 
@@ -99,7 +60,41 @@ func mustReadDir(t *testing.T, dir string) []string {
 // values as TestSwitchWaitQuoting, on the path that drains a healthy
 // leaving container: every value must reach docker (and rm) intact.
 func TestSwitchBackQuoting(t *testing.T) {
-	bin := t.TempDir()
+	bin, log := stubbedShell(t, `#!/bin/sh
+f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
+printf '%s\0' "${0##*/}" "$@" > "$f"
+case "$1" in
+inspect) case "$*" in *leaving-*) echo healthy;; esac;;
+events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
+logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker';;
+esac
+`)
+	cfg := loadConfig(t, baseConfig, secretEnv)
+	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
+		leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}}
+		c := SwitchBack("back-"+v, v, 5*time.Second, leaving, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
+		out, err := runStubbed(t, bin, log, c.String())
+		if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik switched\n" {
+			t.Errorf("%q: %v\n%s", v, err, out)
+		}
+		calls := recordedCalls(t, log)
+		want := [][]string{
+			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "back-" + v},
+			{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
+			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "leaving-" + v},
+			{"rm", "-f", "cords/" + v + "/cord"},
+			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
+		}
+		checkCalls(t, v, calls, want)
+	}
+}
+
+// stubbedShell makes a PATH of the real tools the switch scripts use and
+// of stubs (docker, rm, touch) running stub, which records each call's
+// argv in the log directory it returns.
+func stubbedShell(t *testing.T, stub string) (bin, log string) {
+	t.Helper()
+	bin = t.TempDir()
 	for _, tool := range []string{"sh", "mktemp", "mkfifo", "timeout", "date", "sleep", "xargs"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
@@ -109,60 +104,54 @@ func TestSwitchBackQuoting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	log := t.TempDir()
-	stub := `#!/bin/sh
-f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
-printf '%s\0' "${0##*/}" "$@" > "$f"
-case "$1" in
-inspect) case "$*" in *leaving-*) echo healthy;; esac;;
-events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
-logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker';;
-esac
-`
 	for _, name := range []string{"docker", "rm", "touch"} {
 		if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	cfg := loadConfig(t, baseConfig, secretEnv)
-	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
-		leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}}
-		c := SwitchBack("back-"+v, v, 5*time.Second, leaving, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
-		for _, f := range mustReadDir(t, log) {
-			os.Remove(filepath.Join(log, f))
+	return bin, t.TempDir()
+}
+
+// runStubbed runs script in sh with only bin on PATH, after clearing the
+// log of calls.
+func runStubbed(t *testing.T, bin, log, script string) ([]byte, error) {
+	t.Helper()
+	for _, f := range mustReadDir(t, log) {
+		os.Remove(filepath.Join(log, f))
+	}
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Env = []string{"PATH=" + bin, "STUB_LOG=" + log, "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir()}
+	cmd.Dir = t.TempDir()
+	return cmd.CombinedOutput()
+}
+
+// recordedCalls is the argv of every stub call in log.
+func recordedCalls(t *testing.T, log string) [][]string {
+	t.Helper()
+	var calls [][]string
+	for _, f := range mustReadDir(t, log) {
+		b, err := os.ReadFile(filepath.Join(log, f))
+		if err != nil {
+			t.Fatal(err)
 		}
-		cmd := exec.Command("sh", "-c", c.String())
-		cmd.Env = []string{"PATH=" + bin, "STUB_LOG=" + log, "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir()}
-		cmd.Dir = t.TempDir()
-		out, err := cmd.CombinedOutput()
-		if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik switched\n" {
-			t.Errorf("%q: %v\n%s", v, err, out)
+		argv := strings.Split(string(b), "\x00")
+		calls = append(calls, argv[:len(argv)-1])
+	}
+	return calls
+}
+
+// checkCalls: every call of want was made, with its argv intact, and the
+// injected touch never ran.
+func checkCalls(t *testing.T, v string, calls, want [][]string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, w) }) {
+			t.Errorf("%q: no call %q in %q", v, w, calls)
 		}
-		var calls [][]string
-		for _, f := range mustReadDir(t, log) {
-			b, err := os.ReadFile(filepath.Join(log, f))
-			if err != nil {
-				t.Fatal(err)
-			}
-			argv := strings.Split(string(b), "\x00")
-			calls = append(calls, argv[:len(argv)-1])
-		}
-		want := [][]string{
-			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "back-" + v},
-			{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
-			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "leaving-" + v},
-			{"rm", "-f", "cords/" + v + "/cord"},
-			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
-		}
-		for _, w := range want {
-			if !slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, w) }) {
-				t.Errorf("%q: no call %q in %q", v, w, calls)
-			}
-		}
-		for _, c := range calls {
-			if c[0] == "touch" {
-				t.Errorf("%q: ran %q", v, c)
-			}
+	}
+	for _, c := range calls {
+		if c[0] == "touch" {
+			t.Errorf("%q: ran %q", v, c)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -220,16 +219,7 @@ func (s *Session) switchBack(ctx context.Context, host string, app commands.App,
 	if s.DryRun {
 		return nil
 	}
-	var ee *cmdline.ExitError
-	if errors.As(err, &ee) {
-		out = ee.Stdout
-	}
-	lines := map[string]string{}
-	for _, l := range strings.Split(out, "\n") {
-		if stage, what, ok := strings.Cut(strings.TrimSpace(l), " "); ok {
-			lines[stage] = what
-		}
-	}
+	lines := scriptStages(out, err)
 	if target != nil && lines["back"] != "healthy" {
 		if err != nil && !cmdline.IsExit(err) {
 			return err

@@ -50,15 +50,7 @@ func TestDeployResultSwitched(t *testing.T) {
 // version still serves), not reached (nothing was read there).
 func TestDeployResultBootFailsOnSecondHost(t *testing.T) {
 	p := newProject(t)
-	script := withScript(func(host, cmd string) reply {
-		switch {
-		case strings.Contains(cmd, "docker events") && host == "1.1.1.2":
-			return reply{status: 3, out: "new timeout"}
-		case strings.Contains(cmd, "{{if .State.Health}}") && host == "1.1.1.2":
-			return reply{out: "unhealthy"}
-		}
-		return pass
-	})
+	script := neverHealthyOn("1.1.1.2")
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "redeploy"}, script: script})
 	err := s.Redeploy(ctx, false)
 	if err == nil {
@@ -183,15 +175,7 @@ func TestDeployResultRollbackAndSameVersion(t *testing.T) {
 // With boot.on_failure: stay the switched host keeps the new version.
 func TestDeployResultBootFailsStay(t *testing.T) {
 	p := newProject(t, onFailureStay)
-	script := withScript(func(host, cmd string) reply {
-		switch {
-		case strings.Contains(cmd, "docker events") && host == "1.1.1.2":
-			return reply{status: 3, out: "new timeout"}
-		case strings.Contains(cmd, "{{if .State.Health}}") && host == "1.1.1.2":
-			return reply{out: "unhealthy"}
-		}
-		return pass
-	})
+	script := neverHealthyOn("1.1.1.2")
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "redeploy"}, script: script})
 	err := s.Redeploy(ctx, false)
 	expectResult(t, s.DeployResult("", err), `version abc123, error true

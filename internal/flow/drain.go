@@ -66,16 +66,7 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	if s.DryRun {
 		return nil // printed, not run
 	}
-	var ee *cmdline.ExitError
-	if errors.As(err, &ee) {
-		out = ee.Stdout
-	}
-	lines := map[string]string{}
-	for _, l := range strings.Split(out, "\n") {
-		if stage, what, ok := strings.Cut(strings.TrimSpace(l), " "); ok {
-			lines[stage] = what
-		}
-	}
+	lines := scriptStages(out, err)
 	if lines["new"] != "healthy" {
 		if err != nil && !cmdline.IsExit(err) {
 			return err
@@ -154,4 +145,21 @@ func (s *Session) restoreCord(ctx context.Context, host string, app commands.App
 		return nil
 	}
 	return s.run(ctx, host, commands.MakeCord(dir))
+}
+
+// scriptStages reads the "stage what" lines a switch script (SwitchWait,
+// SwitchBack) printed, from its output or, when it exited non-zero, from
+// the failure's stdout.
+func scriptStages(out string, err error) map[string]string {
+	var ee *cmdline.ExitError
+	if errors.As(err, &ee) {
+		out = ee.Stdout
+	}
+	lines := map[string]string{}
+	for _, l := range strings.Split(out, "\n") {
+		if stage, what, ok := strings.Cut(strings.TrimSpace(l), " "); ok {
+			lines[stage] = what
+		}
+	}
+	return lines
 }

@@ -16,15 +16,7 @@ import (
 // failing host's error.
 func TestBootFailureReportsHostStates(t *testing.T) {
 	p := newProject(t, onFailureStay)
-	script := withScript(func(host, cmd string) reply {
-		switch {
-		case strings.Contains(cmd, "docker events") && host == "1.1.1.2":
-			return reply{status: 3, out: "new timeout"}
-		case strings.Contains(cmd, "{{if .State.Health}}") && host == "1.1.1.2":
-			return reply{out: "unhealthy"}
-		}
-		return pass
-	})
+	script := neverHealthyOn("1.1.1.2")
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
 	checkGolden(t, "app-boot-fails-on-second-host", "mrsk app boot --version abc123 (boot.on_failure: stay)\nthe new container on 1.1.1.2 never gets healthy", rec, out, err)

@@ -495,3 +495,17 @@ func hostsOf(lines []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// neverHealthyOn is the default script, except that on host the new
+// container never gets healthy (the switch times out waiting for it).
+func neverHealthyOn(host string) script {
+	return withScript(func(h, cmd string) reply {
+		switch {
+		case strings.Contains(cmd, "docker events") && h == host:
+			return reply{status: 3, out: "new timeout"}
+		case strings.Contains(cmd, "{{if .State.Health}}") && h == host:
+			return reply{out: "unhealthy"}
+		}
+		return pass
+	})
+}
