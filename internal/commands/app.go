@@ -152,6 +152,18 @@ func (a App) Status(version string) Cmd {
 		xargs(docker("inspect", "--format", healthStatusFormat))))
 }
 
+// HealthLog prints the docker health check log of the container of
+// version as JSON (why a boot never got healthy).
+func (a App) HealthLog(version string) Cmd {
+	return query("app.health_log", docker("inspect", "--format", healthLogFormat, shell.Quote(a.ContainerName(version))))
+}
+
+// LogTail prints the last lines of the container of version's log, both
+// streams.
+func (a App) LogTail(version string, lines int) Cmd {
+	return query("app.log_tail", docker("logs", "--tail", strconv.Itoa(lines), shell.Quote(a.ContainerName(version)), "2>&1"))
+}
+
 // Info lists the role's running containers (`app details`).
 func (a App) Info() Cmd {
 	return query("app.info", docker(append([]string{"ps"}, a.filterArgs(nil)...)...))

@@ -71,7 +71,13 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 		if err != nil && !cmdline.IsExit(err) {
 			return err
 		}
-		return &cmdline.HostError{Host: host, Err: &HealthError{Status: s.statusOf(ctx, host, app, version)}}
+		he := &HealthError{Status: s.statusOf(ctx, host, app, version)}
+		if !errors.Is(ctx.Err(), context.Canceled) {
+			// why it never got healthy, as the pre-flight check showed it
+			s.Out.Error("%s on %s:\n%s", app.ContainerName(version), host, s.healthDetail(ctx, host,
+				app.ContainerName(version), app.LogTail(version, 50), app.HealthLog(version)))
+		}
+		return &cmdline.HostError{Host: host, Err: he}
 	}
 	s.Out.Info("Container is healthy!")
 	s.bootProgress().markServing(host, app.Role())

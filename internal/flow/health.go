@@ -98,7 +98,7 @@ func (s *Session) healthcheckPerform(ctx context.Context) (err error) {
 	_, err = s.awaitHealth(ctx, host, hc.Status(), healthWait{})
 	var he *HealthError
 	if errors.As(err, &he) {
-		he.Detail = s.healthDetail(ctx, host, hc)
+		he.Detail = s.healthDetail(ctx, host, hc.ContainerNameWithVersion(), hc.Logs(), hc.ContainerHealthLog())
 		s.Out.Error("%s", he.Detail)
 		return &cmdline.HostError{Host: host, Err: he}
 	}
@@ -107,12 +107,12 @@ func (s *Session) healthcheckPerform(ctx context.Context) (err error) {
 
 // healthDetail is what explains a failed health check: the container's log
 // tail and its docker health log, pretty-printed.
-func (s *Session) healthDetail(ctx context.Context, host string, hc commands.Healthcheck) string {
+func (s *Session) healthDetail(ctx context.Context, host, name string, logCmd, healthCmd commands.Cmd) string {
 	var b strings.Builder
-	if logs, err := s.capture(ctx, host, hc.Logs()); err == nil {
-		fmt.Fprintf(&b, "Container %s logs (last 50 lines):\n%s\n", hc.ContainerNameWithVersion(), orNothing(logs))
+	if logs, err := s.capture(ctx, host, logCmd); err == nil {
+		fmt.Fprintf(&b, "Container %s logs (last 50 lines):\n%s\n", name, orNothing(logs))
 	}
-	if health, err := s.capture(ctx, host, hc.ContainerHealthLog()); err == nil {
+	if health, err := s.capture(ctx, host, healthCmd); err == nil {
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, []byte(health), "", "  ") == nil {
 			health = pretty.String()

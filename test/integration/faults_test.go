@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -159,7 +160,7 @@ func TestFaultRegistryDownDuringPull(t *testing.T) {
 	p.converge(false, "v2")
 }
 
-// 4. The new version never becomes healthy: the pre-switch health check stops the deploy.
+// 4. The new version never becomes healthy: its boot fails on every host and is put back.
 func TestFaultNeverHealthy(t *testing.T) {
 	p := newProject(t, "ft-sick", projectOptions{Extra: faultExtra, MaxAttempts: 3})
 	p.must("deploy")
@@ -167,11 +168,18 @@ func TestFaultNeverHealthy(t *testing.T) {
 
 	// the app listens where the health check does not probe
 	p.editFile("Dockerfile", func(s string) string { return strings.Replace(s, "ENV PORT=3000", "ENV PORT=3001", 1) })
-	p.release("v2")
-	// the "fault" is the version itself: time is measured from its health check's start
-	r := p.mrskFault([]string{"deploy"}, onLine("Ensure app can pass healthcheck..."), func(*os.Process) error { return nil })
+	v2 := p.release("v2")
+	// the "fault" is the version itself: time is measured from the start of
+	// its boot on the first host (the boot is health-gated: no pre-flight
+	// health-check container); every host's new container is stopped and
+	// the old one, never stopped, keeps serving
+	r := p.mrskFault([]string{"deploy"}, onSwitch(p.hosts[0]), func(*os.Process) error { return nil })
+	// the boot waits for a healthy report as long as max_attempts 3 allows:
+	// 1+2+3 s plus 10 s of slack for a loaded host
+	r.inherent = 16 * time.Second
 	p.expectFailure("never healthy", r,
-		"Ensure app can pass healthcheck: Exception while executing on host "+p.hosts[0].Addr+": container not ready")
+		"Boot app version "+v2+": Exception while executing on host "+p.hosts[0].Addr+": container not ready",
+		"every role it had changed was put back", "the deploy lock was released")
 	p.expectLock(false)
 	p.assertServing(p.hosts, "v1")
 

@@ -193,9 +193,9 @@ func TestLifecycleLockHeld(t *testing.T) {
 	}
 }
 
-// TestLifecycleUnhealthyVersion: a version whose /up never answers is stopped by the
-// pre-switch health check: the old version keeps serving, the lock is released and the error
-// shows the container's health output.
+// TestLifecycleUnhealthyVersion: a version whose /up never answers never gets traffic: its
+// health-gated boot fails on every host, its containers are stopped, the old version keeps
+// serving, the lock is released and the output shows the container's health output.
 func TestLifecycleUnhealthyVersion(t *testing.T) {
 	p := newProject(t, "lc-sick", projectOptions{MaxAttempts: 3})
 	p.must("deploy")
@@ -209,8 +209,8 @@ func TestLifecycleUnhealthyVersion(t *testing.T) {
 	t.Logf("unhealthy deploy failed in %.1fs", r.dur.Seconds())
 	p.assertServing(p.hosts, "v1")
 	for _, h := range p.hosts {
-		if got := p.containers(h); strings.Contains(got, "lc-sick-web-"+sick) {
-			t.Errorf("%s: the unhealthy version got a container:\n%s", h.Name, got)
+		if got := p.containers(h); strings.Contains(got, "lc-sick-web-"+sick+" running") {
+			t.Errorf("%s: the unhealthy version's container still runs:\n%s", h.Name, got)
 		}
 	}
 	if p.lockHeld() {
