@@ -106,11 +106,13 @@ func (s *Session) buildPull(ctx context.Context) error {
 	hosts := s.Sel.Hosts()
 	return s.withDelivery(ctx, hosts, version, func() error {
 		if s.batched() {
-			// login, audit line, clean and pull in one exec per host (the
-			// registry step logged in only here, on this machine)
-			login, err := s.loginCmd()
-			if err != nil {
-				return err
+			// login (when the registry step left it to here), audit line,
+			// clean and pull in one exec per host
+			var login commands.Cmd
+			if s.loginWithPull {
+				if login, err = s.loginCmd(); err != nil {
+					return err
+				}
 			}
 			pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
 				commands.Tolerant(b.Clean()), b.Pull())
@@ -191,6 +193,7 @@ func (s *Session) registryLogin(ctx context.Context) error {
 		return s.registryReach(err)
 	}
 	if s.batched() && !s.standalone {
+		s.loginWithPull = true
 		return nil // the hosts log in with their pull (buildPull)
 	}
 	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
