@@ -133,10 +133,10 @@ func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service strin
 			fmt.Fprintf(&b, "%7.3fs %s\n", l.at.Seconds(), l.text)
 		}
 		s.out = b.String()
-		if drain && !strings.Contains(r.out, "Draining container") {
+		if drain && !strings.Contains(r.out, "healthy, then draining ") {
 			t.Errorf("mrsk %s did not drain the old containers; output:\n%s", s.name, r.out)
 		}
-		if !drain && strings.Contains(r.out, "Draining container") {
+		if !drain && strings.Contains(r.out, "healthy, then draining ") {
 			t.Errorf("mrsk %s drained with MRSK_DRAIN=0; output:\n%s", s.name, r.out)
 		}
 	}
