@@ -71,14 +71,19 @@ func TestLiveProgressInATerminal(t *testing.T) {
 		t.Fatalf("deploy exited %s:\n%s", code, final)
 	}
 	live := map[string]bool{} // states seen while it ran
+	mid := ""                 // a screen from the middle of the switch, for the log
 	for _, sc := range screens {
 		for _, l := range strings.Split(sc, "\n") {
 			f := strings.Fields(l)
 			if len(f) >= 3 && (f[0] == p.hosts[0].Addr || f[0] == p.hosts[1].Addr) {
 				live[f[0]+" "+f[2]] = true
+				if mid == "" && (f[2] == "draining" || f[2] == "healthy-wait") {
+					mid = sc
+				}
 			}
 		}
 	}
+	t.Logf("a screen while it ran:\n%s", mid)
 	for _, h := range p.hosts {
 		var line string
 		for _, l := range strings.Split(final, "\n") {
