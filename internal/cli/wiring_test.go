@@ -165,7 +165,7 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		{[]string{"accessory", "remove_container", "db"}, []string{"10.0.0.3 docker container prune --force --filter label=service=app-db"}, nil},
 		{[]string{"accessory", "remove_image", "db"}, []string{"10.0.0.3 docker image rm --force mysql:8"}, nil},
 		{[]string{"accessory", "remove_service_directory", "db"}, []string{"10.0.0.3 rm -rf app-db"}, nil},
-		{[]string{"traefik", "boot"}, []string{"10.0.0.1 { docker login", "docker run --name traefik", "|| docker container start traefik"}, nil},
+		{[]string{"traefik", "boot"}, []string{"10.0.0.1 docker container start traefik || { { docker login", "docker run --name traefik"}, nil},
 		{[]string{"traefik", "reboot"}, []string{"docker container stop traefik", "docker container rm --force traefik", "docker run --name traefik"}, nil},
 		{[]string{"traefik", "start"}, []string{"10.0.0.1 docker container start traefik"}, nil},
 		{[]string{"traefik", "stop"}, []string{"10.0.0.1 docker container stop traefik"}, nil},

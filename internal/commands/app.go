@@ -146,6 +146,17 @@ func (a App) Stop(version string) Cmd {
 	return named("app.stop", pipe(find, xargs(stop)))
 }
 
+// StopNamed stops the container called name, with the configured stop
+// wait time: the switch's stop, which knows the container it drained, so
+// no lookup by version runs on the switch's critical path.
+func (a App) StopNamed(name string) Cmd {
+	stop := docker("stop")
+	if secs, ok := a.cfg.StopWaitTime(); ok {
+		stop = stop.Add("-t", strconv.Itoa(secs))
+	}
+	return named("app.stop", stop.Add(shell.Quote(name)))
+}
+
 // Status prints the health status (or state) of the container of version.
 func (a App) Status(version string) Cmd {
 	return query("app.status", pipe(a.containerIDForVersion(version, false),

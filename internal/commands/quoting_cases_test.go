@@ -186,7 +186,7 @@ var quotingCases = []quotingCase{
 		c.plain(a.Start(), a.TagCurrentAsLatest(), a.ExecuteInExistingContainer([]string{"true"}, false),
 			MakeCord(CordDir(a.ContainerName(""), "0123")))
 		web := NewApp(cfg, "web")
-		c.plain(web.Stop(v), web.Status(v), web.HealthLog(v), web.LogTail(v, 50), web.ContainerIDForVersion(v, false), web.RemoveContainer(v),
+		c.plain(web.Stop(v), web.StopNamed(v), web.Status(v), web.HealthLog(v), web.LogTail(v, 50), web.ContainerIDForVersion(v, false), web.RemoveContainer(v),
 			web.RenameContainer(v, v+"_replaced_0123"), Batch("batch", a.Start(), Tolerant(web.Stop(v))))
 		return c.units()
 	}},

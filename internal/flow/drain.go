@@ -49,7 +49,7 @@ func (s *Session) drains(app commands.App) bool {
 func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version, since string, old *commands.Container) error {
 	var stop commands.Cmd
 	if old != nil {
-		stop = app.Stop(old.Version)
+		stop = app.StopNamed(old.Name)
 		s.Out.Info("Waiting on %s until %s is healthy, then draining %s...", host, app.ContainerName(""), old.Name)
 	}
 	// each stage the script reaches is a state of the host's live line

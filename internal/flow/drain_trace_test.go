@@ -83,7 +83,7 @@ func TestDrainOldContainerWithCord(t *testing.T) {
 		"rm -f /root/.mrsk/cords/app-web-v1-0123456789ab/cord",
 		"--filter container=app-web-v1 --filter event=health_status",
 		`*"//172.17.0.3:"*`,
-		"docker container ls --all --filter name=^app-web-v1$ --quiet | xargs docker stop -t 20",
+		"; docker stop -t 20 app-web-v1'",
 	} {
 		if !strings.Contains(sw, want) {
 			t.Errorf("the switch script lacks %q:\n%s", want, sw)
@@ -118,7 +118,7 @@ func TestDrainGivesUpAfterBounds(t *testing.T) {
 	if msg := "did not turn unhealthy within 12s; stopped it anyway"; !strings.Contains(out.out.String(), msg) {
 		t.Errorf("output lacks %q:\n%s", msg, out.out.String())
 	}
-	if sw := switchScript(t, rec.lines); !strings.HasSuffix(sw, "xargs docker stop -t 20'") {
+	if sw := switchScript(t, rec.lines); !strings.HasSuffix(sw, "; docker stop -t 20 app-web-oldver'") {
 		t.Errorf("the script does not end with the stop: %s", sw)
 	}
 }

@@ -3,7 +3,6 @@ package flow
 import (
 	"context"
 
-	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
 
@@ -22,9 +21,14 @@ func (s *Session) traefikBoot(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	run.Command = cmdline.Combine("||", run.Command, t.StartIfStopped().Command)
+	// start first: where Traefik exists (every deploy after the first) a
+	// start is all it takes, where a `docker run` would fail on the name
+	// after a registry login; only a host without it logs in and runs it
+	fresh := commands.Batch("traefik.boot", login, run)
+	boot := fresh
+	boot.Command = append(t.StartIfStopped().Command.Add("||", "{"), fresh.Command...).Add(";", "}")
 	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
-		return s.run(ctx, host, commands.Batch("traefik.boot", login, run))
+		return s.run(ctx, host, boot)
 	})
 }
 
