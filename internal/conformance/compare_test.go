@@ -184,33 +184,44 @@ func equal(want, got any) bool {
 
 // substitute fills the placeholders of an expected value.
 func substitute(c *Case, v any) any {
-	r := strings.NewReplacer(
+	return replaceStrings(strings.NewReplacer(
 		"{{recorded_at}}", c.Now().UTC().Format("2006-01-02T15:04:05Z"),
 		"{{performer}}", c.Performer(),
 		"{{cwd}}", c.Dir,
 		"{{config_dir}}", c.ConfigDir,
-	)
-	var walk func(any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case string:
-			return r.Replace(x)
-		case []any:
-			out := make([]any, len(x))
-			for i, e := range x {
-				out[i] = walk(e)
-			}
-			return out
-		case *config.OMap:
-			out := config.NewOMap()
-			for _, p := range x.Pairs() {
-				out.Set(r.Replace(p.Key), walk(p.Value))
-			}
-			return out
+	), v, false)
+}
+
+// replaceStrings applies r to every string of v and to the keys of its
+// ordered maps; with plainMaps, a map[string]any becomes an ordered map
+// (keys sorted) treated the same way, else it is left as it is.
+func replaceStrings(r *strings.Replacer, v any, plainMaps bool) any {
+	switch x := v.(type) {
+	case string:
+		return r.Replace(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = replaceStrings(r, e, plainMaps)
 		}
-		return v
+		return out
+	case *config.OMap:
+		out := config.NewOMap()
+		for _, p := range x.Pairs() {
+			out.Set(r.Replace(p.Key), replaceStrings(r, p.Value, plainMaps))
+		}
+		return out
+	case map[string]any:
+		if !plainMaps {
+			return v
+		}
+		out := config.NewOMap()
+		for _, k := range sortedKeys(x) {
+			out.Set(r.Replace(k), replaceStrings(r, x[k], plainMaps))
+		}
+		return out
 	}
-	return walk(v)
+	return v
 }
 
 func sortedKeys(m map[string]any) []string {

@@ -193,37 +193,10 @@ func recorded(c *Case, o outcome, diff []string) *config.OMap {
 // unsubstitute is substitute's inverse for our own output. The config dir
 // lies inside the case dir, so it goes first.
 func unsubstitute(c *Case, v any) any {
-	r := strings.NewReplacer(
+	return replaceStrings(strings.NewReplacer(
 		c.ConfigDir, "{{config_dir}}",
 		c.Dir, "{{cwd}}",
 		c.Now().UTC().Format("2006-01-02T15:04:05Z"), "{{recorded_at}}",
 		c.Performer(), "{{performer}}",
-	)
-	var walk func(any) any
-	walk = func(v any) any {
-		switch x := v.(type) {
-		case string:
-			return r.Replace(x)
-		case []any:
-			out := make([]any, len(x))
-			for i, e := range x {
-				out[i] = walk(e)
-			}
-			return out
-		case *config.OMap:
-			out := config.NewOMap()
-			for _, p := range x.Pairs() {
-				out.Set(r.Replace(p.Key), walk(p.Value))
-			}
-			return out
-		case map[string]any:
-			out := config.NewOMap()
-			for _, k := range sortedKeys(x) {
-				out.Set(r.Replace(k), walk(x[k]))
-			}
-			return out
-		}
-		return v
-	}
-	return walk(v)
+	), v, true)
 }
