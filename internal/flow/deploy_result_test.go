@@ -114,15 +114,7 @@ func TestDeployResultLaterGroupNotReached(t *testing.T) {
 // A deploy stopped before the boot (the lock is held) changed nothing.
 func TestDeployResultLockHeld(t *testing.T) {
 	p := newProject(t)
-	script := withScript(func(h, c string) reply {
-		switch {
-		case strings.HasPrefix(c, "mkdir mrsk_lock"):
-			return reply{status: 1, stderr: "mkdir: cannot create directory 'mrsk_lock': File exists"}
-		case strings.HasPrefix(c, "stat mrsk_lock"):
-			return reply{out: "Locked by: Someone at 2023-04-14T10:00:00Z\nVersion: v0\nMessage: maintenance"}
-		}
-		return pass
-	})
+	script := lockHeldBySomeone()
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: script})
 	err := s.Rollback(ctx, "v0")
 	expectResult(t, s.DeployResult("v0", err), `version v0, error true

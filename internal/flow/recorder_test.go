@@ -509,3 +509,17 @@ func neverHealthyOn(host string) script {
 		return pass
 	})
 }
+
+// lockHeldBySomeone is the default script on hosts where another run
+// holds the deploy lock (since 10:00, for version v0).
+func lockHeldBySomeone() script {
+	return withScript(func(h, c string) reply {
+		switch {
+		case strings.HasPrefix(c, "mkdir mrsk_lock"):
+			return reply{status: 1, stderr: "mkdir: cannot create directory 'mrsk_lock': File exists"}
+		case strings.HasPrefix(c, "stat mrsk_lock"):
+			return reply{out: "Locked by: Someone at 2023-04-14T10:00:00Z\nVersion: v0\nMessage: maintenance"}
+		}
+		return pass
+	})
+}

@@ -430,15 +430,7 @@ func TestLockStatusAndReleaseWithoutLock(t *testing.T) {
 
 func TestTraceDeployWhileLocked(t *testing.T) {
 	p := newProject(t)
-	script := withScript(func(h, c string) reply {
-		switch {
-		case strings.HasPrefix(c, "mkdir mrsk_lock"):
-			return reply{status: 1, stderr: "mkdir: cannot create directory 'mrsk_lock': File exists"}
-		case strings.HasPrefix(c, "stat mrsk_lock"):
-			return reply{out: "Locked by: Someone at 2023-04-14T10:00:00Z\nVersion: v0\nMessage: maintenance"}
-		}
-		return pass
-	})
+	script := lockHeldBySomeone()
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}, script: script})
 	err := s.Deploy(ctx, false)
 	checkGolden(t, "deploy-while-locked", "mrsk deploy --version abc123\nsomeone else holds the lock", rec, out, err)
