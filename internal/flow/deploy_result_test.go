@@ -130,17 +130,7 @@ func TestDeployResultLockHeld(t *testing.T) {
 // container is moved aside first, ran that same version before.
 func TestDeployResultRollbackAndSameVersion(t *testing.T) {
 	p := newProject(t)
-	script := withScript(func(host, cmd string) reply {
-		switch {
-		case strings.Contains(cmd, "docker container ls --all --filter name=^app-") && strings.HasSuffix(cmd, "--quiet"):
-			return reply{out: "c0ffee"}
-		case strings.Contains(cmd, "{{if .State.Health}}"):
-			return reply{out: "running"}
-		case strings.Contains(cmd, `--latest --format "{{.Names}}"`):
-			return reply{out: "abc123"}
-		}
-		return pass
-	})
+	script := rollbackTargetExists()
 	s, _, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: script})
 	err := s.Rollback(ctx, "oldver2")
 	expectResult(t, s.DeployResult("", err), `version oldver2, error false

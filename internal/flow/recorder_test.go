@@ -496,15 +496,36 @@ func hostsOf(lines []string) []string {
 	return out
 }
 
-// neverHealthyOn is the default script, except that on host the new
-// container never gets healthy (the switch times out waiting for it).
-func neverHealthyOn(host string) script {
+// neverHealthyOn is the default script, except that on hosts (every host
+// when none is named) the new container never gets healthy (the switch
+// times out waiting for it).
+func neverHealthyOn(hosts ...string) script {
 	return withScript(func(h, cmd string) reply {
+		if len(hosts) > 0 && !slices.Contains(hosts, h) {
+			return pass
+		}
 		switch {
-		case strings.Contains(cmd, "docker events") && h == host:
+		case strings.Contains(cmd, "docker events"):
 			return reply{status: 3, out: "new timeout"}
-		case strings.Contains(cmd, "{{if .State.Health}}") && h == host:
+		case strings.Contains(cmd, "{{if .State.Health}}"):
 			return reply{out: "unhealthy"}
+		}
+		return pass
+	})
+}
+
+// rollbackTargetExists is the default script where a stopped container of
+// the rollback's version exists on every host, abc123 runs, and the
+// containers have no health check (status running).
+func rollbackTargetExists() script {
+	return withScript(func(host, cmd string) reply {
+		switch {
+		case strings.Contains(cmd, "docker container ls --all --filter name=^app-") && strings.HasSuffix(cmd, "--quiet"):
+			return reply{out: "c0ffee"}
+		case strings.Contains(cmd, "{{if .State.Health}}"):
+			return reply{out: "running"}
+		case strings.Contains(cmd, `--latest --format "{{.Names}}"`):
+			return reply{out: "abc123"}
 		}
 		return pass
 	})

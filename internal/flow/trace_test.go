@@ -79,17 +79,7 @@ func TestTraceSetup(t *testing.T) {
 
 func TestTraceRollback(t *testing.T) {
 	p := newProject(t)
-	script := withScript(func(host, cmd string) reply {
-		switch {
-		case strings.Contains(cmd, "docker container ls --all --filter name=^app-") && strings.HasSuffix(cmd, "--quiet"):
-			return reply{out: "c0ffee"} // the stopped oldver2 container exists
-		case strings.Contains(cmd, "{{if .State.Health}}"):
-			return reply{out: "running"}
-		case strings.Contains(cmd, `--latest --format "{{.Names}}"`):
-			return reply{out: "abc123"}
-		}
-		return pass
-	})
+	script := rollbackTargetExists()
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: script})
 	err := s.Rollback(ctx, "oldver2")
 	checkGolden(t, "rollback", "mrsk rollback oldver2 --version abc123\n"+
@@ -174,15 +164,7 @@ func TestTraceAppBootLatest(t *testing.T) {
 // healthy leaves every host as it is and keeps the lock.
 func TestTraceAppBootNeverHealthyKeepsLock(t *testing.T) {
 	p := newProject(t, onFailureStay)
-	script := withScript(func(host, cmd string) reply {
-		switch {
-		case strings.Contains(cmd, "docker events"):
-			return reply{status: 3, out: "new timeout"}
-		case strings.Contains(cmd, "{{if .State.Health}}"):
-			return reply{out: "unhealthy"}
-		}
-		return pass
-	})
+	script := neverHealthyOn()
 	s, rec, out := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
 	err := s.AppBoot(ctx, "abc123")
 	checkGolden(t, "app-boot-never-healthy", "mrsk app boot --version abc123 (boot.on_failure: stay)\nthe new containers never get healthy", rec, out, err)
