@@ -17,21 +17,24 @@ func (s *Session) BuildPush(ctx context.Context) error {
 	return s.withLock(ctx, s.buildPush)
 }
 
-// BuildPull pulls the version onto the app hosts.
+// BuildPull pulls the version onto the app hosts (no login, as MRSK's).
 func (s *Session) BuildPull(ctx context.Context) error {
-	return s.withLock(ctx, s.buildPull)
+	return s.withLock(ctx, s.pullWith(false))
 }
 
-// BuildDeliver is push then pull.
+// BuildDeliver is push then pull (no login on the hosts, as MRSK's).
 func (s *Session) BuildDeliver(ctx context.Context) error {
-	return s.withLock(ctx, s.buildDeliver)
+	return s.withLock(ctx, s.deliverWith(false))
 }
 
-func (s *Session) buildDeliver(ctx context.Context) error {
-	if err := s.buildPush(ctx); err != nil {
-		return err
+// deliverWith is push then pull; login: see pullWith.
+func (s *Session) deliverWith(login bool) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := s.buildPush(ctx); err != nil {
+			return err
+		}
+		return s.pullWith(login)(ctx)
 	}
-	return s.buildPull(ctx)
 }
 
 // buildPush checks the local tools, runs the pre-build hook, sets up the
@@ -97,7 +100,16 @@ func (s *Session) createBuilder(ctx context.Context, b commands.Builder) error {
 	return nil
 }
 
-func (s *Session) buildPull(ctx context.Context) error {
+// pullWith pulls the version onto the app hosts. login (deploy, batched:
+// its registry step logged in only on this machine) puts the hosts' registry
+// login into the same exec as the pull.
+func (s *Session) pullWith(login bool) func(context.Context) error {
+	return func(ctx context.Context) error {
+		return s.pull(ctx, login)
+	}
+}
+
+func (s *Session) pull(ctx context.Context, withLogin bool) error {
 	version, err := s.version()
 	if err != nil {
 		return err
@@ -109,7 +121,7 @@ func (s *Session) buildPull(ctx context.Context) error {
 			// login (when the registry step left it to here), audit line,
 			// clean and pull in one exec per host
 			var login commands.Cmd
-			if s.loginWithPull {
+			if withLogin {
 				if login, err = s.loginCmd(); err != nil {
 					return err
 				}
@@ -193,8 +205,7 @@ func (s *Session) registryLogin(ctx context.Context) error {
 		return s.registryReach(err)
 	}
 	if s.batched() && !s.standalone {
-		s.loginWithPull = true
-		return nil // the hosts log in with their pull (buildPull)
+		return nil // the hosts log in with their pull (deploySteps: pullWith(true))
 	}
 	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, login)

@@ -27,7 +27,9 @@ func (s *Session) Redeploy(ctx context.Context, skipPush bool) error {
 func (s *Session) deploySteps(version string, skipPush bool) []Step {
 	steps := []Step{
 		{Name: "Log into image registry", Where: "local + app hosts", Run: s.registryLogin},
-		s.deliverStep(skipPush),
+		// batched, the registry step logs in only here: the hosts log in
+		// with their pull
+		s.deliverStep(skipPush, s.batched()),
 		s.hookStep("pre-deploy"),
 		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBoot},
 	}
@@ -36,14 +38,16 @@ func (s *Session) deploySteps(version string, skipPush bool) []Step {
 }
 
 func (s *Session) redeploySteps(version string, skipPush bool) []Step {
-	return append([]Step{s.deliverStep(skipPush), s.hookStep("pre-deploy")}, s.healthAndBootSteps(version)...)
+	return append([]Step{s.deliverStep(skipPush, false), s.hookStep("pre-deploy")}, s.healthAndBootSteps(version)...)
 }
 
-func (s *Session) deliverStep(skipPush bool) Step {
+// deliverStep pushes (unless skipPush) and pulls; login: the hosts log in
+// to the registry with their pull (a redeploy logs in nowhere, as MRSK's).
+func (s *Session) deliverStep(skipPush, login bool) Step {
 	if skipPush {
-		return Step{Name: "Pull app image", Where: "app hosts", Run: s.buildPull}
+		return Step{Name: "Pull app image", Where: "app hosts", Run: s.pullWith(login)}
 	}
-	return Step{Name: "Build and push app image", Where: "local, then app hosts", Run: s.buildDeliver}
+	return Step{Name: "Build and push app image", Where: "local, then app hosts", Run: s.deliverWith(login)}
 }
 
 func (s *Session) healthAndBootSteps(version string) []Step {

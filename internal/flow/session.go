@@ -107,10 +107,6 @@ type Session struct {
 	states map[string][]commands.Container
 	// standalone: the command is `registry login` itself, not a step
 	standalone bool
-	// loginWithPull: this run's registry step logged in only on this
-	// machine and left the hosts' login to the batched pull (deploy; a
-	// redeploy or `build pull` logs in nowhere, as MRSK's)
-	loginWithPull bool
 }
 
 // batched reports whether consecutive commands for a host go in one exec
