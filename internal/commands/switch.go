@@ -89,6 +89,20 @@ func Batch(name string, cmds ...Cmd) Cmd {
 	return out
 }
 
+// OrElse runs first and, only when it fails, then (braced, so then's own
+// `&&` stay inside it): `first || { then ; }`. then's files and stdin go
+// with it.
+func OrElse(name string, first, then Cmd) Cmd {
+	out := then
+	out.Name = name
+	out.Command = append(first.Command.Add("||", "{"), then.Command...).Add(";", "}")
+	out.Files = append(append([]File(nil), first.Files...), then.Files...)
+	if out.Stdin == nil {
+		out.Stdin = first.Stdin
+	}
+	return out
+}
+
 // Tolerant is c whose failure is not a failure (MRSK's "ignore failure").
 func Tolerant(c Cmd) Cmd {
 	if !c.Empty() {

@@ -24,9 +24,7 @@ func (s *Session) traefikBoot(ctx context.Context) error {
 	// start first: where Traefik exists (every deploy after the first) a
 	// start is all it takes, where a `docker run` would fail on the name
 	// after a registry login; only a host without it logs in and runs it
-	fresh := commands.Batch("traefik.boot", login, run)
-	boot := fresh
-	boot.Command = append(t.StartIfStopped().Command.Add("||", "{"), fresh.Command...).Add(";", "}")
+	boot := commands.OrElse("traefik.boot", t.StartIfStopped(), commands.Batch("traefik.boot", login, run))
 	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, boot)
 	})
