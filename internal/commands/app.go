@@ -139,22 +139,23 @@ func (a App) Stop(version string) Cmd {
 	if version != "" {
 		find = a.containerIDForVersion(version, false)
 	}
+	return named("app.stop", pipe(find, xargs(a.dockerStop())))
+}
+
+// dockerStop is `docker stop` with the configured stop wait time.
+func (a App) dockerStop() cmdline.Command {
 	stop := docker("stop")
 	if secs, ok := a.cfg.StopWaitTime(); ok {
 		stop = stop.Add("-t", strconv.Itoa(secs))
 	}
-	return named("app.stop", pipe(find, xargs(stop)))
+	return stop
 }
 
 // StopNamed stops the container called name, with the configured stop
 // wait time: the switch's stop, which knows the container it drained, so
 // no lookup by version runs on the switch's critical path.
 func (a App) StopNamed(name string) Cmd {
-	stop := docker("stop")
-	if secs, ok := a.cfg.StopWaitTime(); ok {
-		stop = stop.Add("-t", strconv.Itoa(secs))
-	}
-	return named("app.stop", stop.Add(shell.Quote(name)))
+	return named("app.stop", a.dockerStop().Add(shell.Quote(name)))
 }
 
 // Status prints the health status (or state) of the container of version.
