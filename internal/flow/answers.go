@@ -97,13 +97,7 @@ func combineByHost(errs ...error) error {
 		}
 		kept = append(kept, err)
 	}
-	switch len(kept) {
-	case 0:
-		return nil
-	case 1:
-		return kept[0]
-	}
-	return &HostsError{Errs: kept}
+	return joinHostErrors(kept)
 }
 
 // lines splits a command's output into lines; no output is no lines (an

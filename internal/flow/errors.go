@@ -44,6 +44,18 @@ func inStep(step string, err error) error {
 	return &StepError{Step: step, Err: err}
 }
 
+// joinHostErrors is nil for no failure, the failure itself for one, else
+// a HostsError with all of them.
+func joinHostErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	return &HostsError{Errs: errs}
+}
+
 // HostsError is a fan-out in which several hosts failed. Its message is the
 // first failing host's (in host order: the one MRSK would raise), then the
 // other hosts, listed but bounded: ten thousand failing hosts must not make

@@ -81,13 +81,7 @@ func hostsError(hosts []string, errs []error) error {
 			failed = append(failed, cmdline.OnHost(hosts[i], err))
 		}
 	}
-	switch len(failed) {
-	case 0:
-		return nil
-	case 1:
-		return failed[0]
-	}
-	return &HostsError{Errs: failed}
+	return joinHostErrors(failed)
 }
 
 // hostOutput collects output produced on several hosts at once and prints
