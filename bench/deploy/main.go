@@ -11,7 +11,11 @@
 // container's start to its first healthy report and from that to the old
 // container's die, plus the deploy's overhead beyond docker's own work.
 //
-//	flock -o /tmp/mrsk-it.lock go run -tags integration ./bench/deploy [-rounds 5] [-logs DIR]
+//	flock -o /tmp/mrsk-it.lock go run -tags integration ./bench/deploy [-rounds 5] [-logs DIR] [-engine 29|20.10]
+//
+// The hosts run what a fresh server runs today (-engine 29: Debian trixie's
+// docker.io with Docker Engine 29's API floor); -engine 20.10 measures
+// Debian bookworm's older engine, which lacks the health start interval.
 //
 // MRSK_BIN=/path/to/mrsk benchmarks a prebuilt binary instead of building
 // ./cmd/mrsk.
@@ -55,12 +59,22 @@ type bench struct {
 func main() {
 	rounds := flag.Int("rounds", 5, "measured rounds (each: deploy + rollback in both modes), after one warm-up")
 	logs := flag.String("logs", "", "directory to keep every run's -v output in")
+	engine := flag.String("engine", "29", `the hosts' docker: "29" (Debian trixie's docker.io 26.1 refusing API versions below 1.44, as Docker Engine 29 does: what a fresh server runs) or "20.10" (Debian bookworm's docker.io)`)
 	flag.Parse()
 	if *rounds < 1 {
 		fail("-rounds must be at least 1")
 	}
+	opts := env.Options{Hosts: 2}
+	switch *engine {
+	case "29":
+		opts.DockerAPIFloor = "1.44"
+	case "20.10":
+	default:
+		fail("-engine %q: want 29 or 20.10", *engine)
+	}
+	fmt.Printf("hosts: 2, docker engine %s\n", *engine)
 
-	e, err := env.Setup(env.Options{Hosts: 2})
+	e, err := env.Setup(opts)
 	if err != nil {
 		fail("integration env: %v", err)
 	}

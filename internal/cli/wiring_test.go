@@ -127,8 +127,8 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 { docker login", "docker pull acme/app:v1", "docker run --name traefik", "docker start app-web-v1 || docker run", "xargs docker stop", "docker image prune"}, nil},
 		{[]string{"deploy", "-P"}, []string{"docker pull acme/app:v1", "docker start app-web-v1 || docker run"}, []string{"docker buildx build"}},
 		{[]string{"redeploy"}, []string{"local docker buildx build --push", "docker start app-web-v1 || docker run"}, []string{"docker run --name traefik", "docker image prune", "local docker login"}},
-		{[]string{"rollback", "v0"}, []string{"10.0.0.1 docker container ls --all --filter name=^app-web-v0$ --quiet", "docker tag acme/app:v0 acme/app:latest", "docker start app-web-v0 || docker run"}, []string{"docker pull", "docker build"}},
-		{[]string{"rollback"}, []string{"10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:vold acme/app:latest", "docker start app-web-vold"}, nil},
+		{[]string{"rollback", "v0"}, []string{"10.0.0.2 docker container ls --all --filter name=^app-workers-v0$ --quiet", "10.0.0.1 { docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } && { docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:v0 acme/app:latest", "docker start app-web-v0 || docker run"}, []string{"docker pull", "docker build"}},
+		{[]string{"rollback"}, []string{"10.0.0.1 { docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } && { docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:vold acme/app:latest", "docker start app-web-vold"}, nil},
 		{[]string{"rollback", "-y"}, []string{"docker tag acme/app:vold acme/app:latest", "docker start app-workers-vold || docker run"}, nil},
 		{[]string{"deploy", "--lock-wait", "1m"}, []string{"10.0.0.1 mkdir mrsk_lock", "docker start app-web-v1 || docker run"}, nil},
 		{[]string{"details"}, []string{"10.0.0.1 docker ps --filter name=^traefik$", "10.0.0.2 docker ps --filter label=service=app --filter label=role=workers", "10.0.0.3 docker ps --filter label=service=app-db"}, []string{"mkdir mrsk_lock"}},
@@ -193,7 +193,7 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		{[]string{"server", "bootstrap"}, []string{"10.0.0.3 docker -v"}, nil},
 		{[]string{"server", "exec", "uptime"}, []string{"10.0.0.1 uptime", "10.0.0.2 uptime"}, nil},
 		{[]string{"server", "exec", "-i", "bash"}, []string{"10.0.0.1 INTERACTIVE bash"}, nil},
-		{[]string{"deploy", "--dry-run"}, []string{"10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect"}, []string{"mkdir mrsk_lock", "docker buildx build", "docker start app-web-v1", "docker pull"}},
+		{[]string{"deploy", "--dry-run"}, []string{"10.0.0.1 { docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } && { docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect"}, []string{"mkdir mrsk_lock", "docker buildx build", "docker start app-web-v1", "docker pull"}},
 	}
 	reached := map[string]bool{}
 	for _, c := range cases {

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/config"
@@ -25,6 +26,9 @@ type App struct {
 	role    string
 	version string
 	cord    string // host cord directory (cord.go); "" runs without one
+	// startPeriod, when set, checks the new container every
+	// HealthStartInterval while it starts (engine.go)
+	startPeriod time.Duration
 }
 
 // NewApp returns the builder for role ("" for role-less commands).

@@ -59,11 +59,11 @@ func (a App) healthArgs() cmdline.Command {
 	if a.cord == "" {
 		return r.HealthArgs()
 	}
-	return shell.Optionize([]shell.Pair{
+	return shell.Optionize(append([]shell.Pair{
 		{Key: "health-cmd", Value: CordHealthCmd(r.HealthCmd())},
 		{Key: "health-interval", Value: r.HealthInterval()},
 		{Key: "health-retries", Value: "1"},
-	}, "")
+	}, a.healthStartArgs()...), "")
 }
 
 // cordVolumeArgs mount the cord directory; $PWD is the SSH user's home,

@@ -18,7 +18,7 @@ var placesNoValue = map[string]bool{
 	"Accessory.RemoveEnvFile": true, "Accessory.RemoveServiceDirectory": true, "Auditor.Reveal": true,
 	"Docker.Installed": true, "Docker.Running": true, "Docker.Superuser": true, "Docker.Install": true,
 	"Docker.InstallPackages": true, "Lock.Release": true, "Lock.Status": true, "Lock.Held": true,
-	"RemoveUnusedCords": true, "HostTime": true, "Builder.LocalDocker": true, "Builder.LocalBuildx": true,
+	"RemoveUnusedCords": true, "HostTime": true, "EngineAPI": true, "Builder.LocalDocker": true, "Builder.LocalBuildx": true,
 	"Builder.EnsureLocalDependenciesInstalled": true, "Traefik.Start": true, "Traefik.Stop": true,
 	"Traefik.Info": true, "Traefik.RemoveContainer": true, "Traefik.RemoveImage": true,
 	"Traefik.RemoveEnvFile": true, "Traefik.RemoveByName": true, "Traefik.Running": true,

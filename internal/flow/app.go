@@ -145,11 +145,10 @@ func (s *Session) runningVersions(ctx context.Context, host string, app commands
 		out, err := s.capture(ctx, host, app.ListVersions(nil, nil))
 		return strings.Fields(out), err
 	}
-	out, err := s.capture(ctx, host, app.RoleState())
+	state, err := s.readRoleState(ctx, host, app)
 	if err != nil {
 		return nil, err
 	}
-	state := app.ParseRoleState(out)
 	s.keepRoleState(host, app.Role(), state)
 	var versions []string
 	for _, c := range state {

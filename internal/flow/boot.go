@@ -43,10 +43,19 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	image := s.Cfg.Repository() + ":" + version
 	tag := commands.NewApp(s.Cfg, "").AtVersion(version).TagCurrentAsLatest()
 	line := fmt.Sprintf("Tagging %s as the latest image", image)
+	// batched, a host whose first role drains moves the tag in that role's
+	// start exec; the others move it first, all at once, as MRSK does
+	tagFirst := map[string][]commands.Cmd{}
+	var tagHosts []string
 	for _, h := range hosts {
 		s.report(h, "", "waiting", "")
+		if roles := s.Sel.RolesOn(h); s.batched() && len(roles) > 0 && s.drains(commands.NewApp(s.Cfg, roles[0].Name)) {
+			tagFirst[h] = []commands.Cmd{s.auditor().Record(line), tag}
+			continue
+		}
+		tagHosts = append(tagHosts, h)
 	}
-	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
+	err := s.onHosts(ctx, tagHosts, func(ctx context.Context, host string) error {
 		if s.batched() {
 			return s.run(ctx, host, commands.Batch("app.tag_latest", s.auditor().Record(line), tag))
 		}
@@ -68,9 +77,13 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 	defer s.setBootProgress(nil)
 	err = s.inGroups(ctx, hosts, boot.GroupSize, boot.Wait, func(ctx context.Context, host string) error {
 		progress.mark(progress.started, host)
-		for _, role := range s.Sel.RolesOn(host) {
+		for i, role := range s.Sel.RolesOn(host) {
 			s.report(host, role.Name, "starting", version)
-			if err := s.bootRole(ctx, host, role, version); err != nil {
+			var first []commands.Cmd
+			if i == 0 {
+				first = tagFirst[host]
+			}
+			if err := s.bootRole(ctx, host, role, version, first); err != nil {
 				s.progressFailed(host, role.Name, err)
 				return err
 			}
@@ -97,8 +110,9 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 // container of the same version is renamed aside first, the new one is
 // started (or created), and once it is healthy the previously newest
 // running container is stopped — drained first where the role drains
-// (switchOver, drain.go).
-func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string) error {
+// (switchOver, drain.go). first are commands the start's exec runs before
+// anything else (the host's tag move), for drained roles only.
+func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string, first []commands.Cmd) error {
 	app := commands.NewApp(s.Cfg, role.Name).AtVersion(version)
 	if !s.drains(app) {
 		return s.bootRoleMRSK(ctx, host, app, version)
@@ -109,7 +123,7 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 		return err
 	}
 	name := app.ContainerName("")
-	var batch []commands.Cmd
+	batch := append([]commands.Cmd(nil), first...)
 	var existing *commands.Container // a container of exactly this name
 	for i := range state {
 		if state[i].Name == name {
@@ -139,7 +153,8 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 		// a new container gets a fresh cord, named to be unique
 		dir := commands.CordDir(name, hex)
 		batch = append(batch, commands.MakeCord(dir))
-		app = app.WithCord(dir)
+		// checked often until first healthy, where the host's docker can
+		app = app.WithCord(dir).WithHealthStart(s.engine(host), s.healthBound())
 	case existing.Cord != "":
 		// an existing container starts as it was created: its own cord
 		// is made again, or it would never turn healthy
@@ -215,32 +230,4 @@ func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.Ap
 		return nil
 	}
 	return s.stopOld(ctx, host, app, old)
-}
-
-// roleState is what RoleState reports for the role on host: the one read
-// by the stale-container check of this run, else a fresh one.
-func (s *Session) roleState(ctx context.Context, host string, app commands.App) ([]commands.Container, error) {
-	key := host + "|" + app.Role()
-	s.mu.Lock()
-	st, ok := s.states[key]
-	delete(s.states, key) // a boot changes it: read once
-	s.mu.Unlock()
-	if ok {
-		return st, nil
-	}
-	out, err := s.capture(ctx, host, app.RoleState())
-	if err != nil {
-		return nil, err
-	}
-	return app.ParseRoleState(out), nil
-}
-
-// keepRoleState remembers a role's state for the boot that follows.
-func (s *Session) keepRoleState(host, role string, st []commands.Container) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.states == nil {
-		s.states = map[string][]commands.Container{}
-	}
-	s.states[host+"|"+role] = st
 }

@@ -134,11 +134,11 @@ func (s *Session) checkRollbackTarget(ctx context.Context, version string) error
 	missing := map[string][]string{}
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		for _, role := range s.Sel.RolesOn(host) {
-			out, err := s.capture(ctx, host, commands.NewApp(s.Cfg, role.Name).ContainerIDForVersion(version, false))
+			found, err := s.versionOn(ctx, host, commands.NewApp(s.Cfg, role.Name), version)
 			if err != nil {
 				return err
 			}
-			if out == "" {
+			if !found {
 				mu.Lock()
 				missing[host] = append(missing[host], role.Name)
 				mu.Unlock()
@@ -159,6 +159,29 @@ func (s *Session) checkRollbackTarget(ctx context.Context, version string) error
 		return &RollbackError{Version: version, Missing: where}
 	}
 	return nil
+}
+
+// versionOn reports whether host has a container (any state) of version
+// for app's role. A drained role's whole state is read instead, with the
+// host's docker, and kept for the boot that follows: the rollback's boot
+// then starts with its start.
+func (s *Session) versionOn(ctx context.Context, host string, app commands.App, version string) (bool, error) {
+	if !s.drains(app) {
+		out, err := s.capture(ctx, host, app.ContainerIDForVersion(version, false))
+		return out != "", err
+	}
+	state, err := s.readRoleState(ctx, host, app)
+	if err != nil {
+		return false, err
+	}
+	s.keepRoleState(host, app.Role(), state)
+	name := app.AtVersion(version).ContainerName("")
+	for _, c := range state {
+		if c.Name == name {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // Setup bootstraps the servers, boots the accessories and deploys, all in

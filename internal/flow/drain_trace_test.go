@@ -185,3 +185,34 @@ func TestAppStartRestoresCord(t *testing.T) {
 		"1.1.1.1   mkdir -p /root/.mrsk/cords/app-web-abc123-0123456789ab && touch /root/.mrsk/cords/app-web-abc123-0123456789ab/cord",
 		"1.1.1.1   docker start app-web-abc123")
 }
+
+// On a host whose docker has API 1.44 (Docker 25+), the new container is
+// checked every 200 ms while it starts, for as long as the boot waits for
+// it (commands/engine.go); the engine is learnt in the exec that reads the
+// role, and an older host in the same run keeps MRSK's health options.
+func TestHealthStartIntervalWhereTheEngineHasIt(t *testing.T) {
+	p := newProject(t)
+	script := withScript(func(host, cmd string) reply {
+		if host == "1.1.1.1" && strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|") {
+			return reply{out: engineLine(cmd, "1.47") + "/app-web-oldver|running|2023-04-14T17:00:00.000000001Z||172.17.0.2 "}
+		}
+		return pass
+	})
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}, script: script})
+	if err := s.Deploy(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string]string{}
+	for _, l := range rec.lines {
+		if strings.Contains(l, "docker run --detach --restart unless-stopped --name app-web-abc123") {
+			host, _, _ := strings.Cut(l, " ")
+			runs[host] = l
+		}
+	}
+	if !strings.Contains(runs["1.1.1.1"], ` --health-retries "1" --health-start-period "38s" --health-start-interval "200ms" `) {
+		t.Errorf("the Docker 25+ host's run lacks the start interval:\n%s", runs["1.1.1.1"])
+	}
+	if runs["1.1.1.2"] == "" || strings.Contains(runs["1.1.1.2"], "health-start") {
+		t.Errorf("the Docker 20.10 host's run must keep MRSK's health options:\n%s", runs["1.1.1.2"])
+	}
+}

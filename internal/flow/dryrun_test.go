@@ -13,12 +13,8 @@ import (
 // printed plan is each golden's stdout.
 
 func TestDryRuns(t *testing.T) {
-	rollbackScript := withScript(func(host, cmd string) reply {
-		if strings.HasPrefix(cmd, "docker container ls --all --filter name=^app-") && strings.HasSuffix(cmd, "-oldver2$ --quiet") {
-			return reply{out: "c0ffee"} // the stopped oldver2 containers exist
-		}
-		return pass
-	})
+	// the stopped oldver2 containers exist
+	rollbackScript := rollbackTargetExists()
 	cases := []struct {
 		name, about string
 		command     string

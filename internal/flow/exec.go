@@ -165,6 +165,8 @@ func (s *Session) hookStep(name string, extra ...commands.Tag) Step {
 				s.planned("local", run.Path+" (hook)")
 				return nil
 			}
+			// what ran on the hosts before the hook may not be what runs after
+			defer s.forgetRoleStates()
 			if err := s.Local.Hook(ctx, run); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()

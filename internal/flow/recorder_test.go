@@ -213,7 +213,12 @@ func readOnly(line string) bool {
 		return false
 	}
 	for _, part := range parts {
-		part = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(part), "xargs "), "-r "))
+		// a batch's braces (commands.Batch) group, they do not write
+		part = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(part), "{ "), "}"))
+		if part == "" {
+			continue
+		}
+		part = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(part, "xargs "), "-r "))
 		if part != rootCheck && (strings.Contains(part, "$(") || strings.Contains(part, "`")) {
 			return false
 		}
@@ -412,8 +417,9 @@ func defaultScript(host, cmd string) reply {
 	switch {
 	case strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|"):
 		// the role state (the fast switch): the role's "oldver" container
-		// runs, run by MRSK (no cord)
-		return reply{out: "/" + roleContainer(cmd, "oldver") + "|running|2023-04-14T17:00:00.000000001Z||172.17.0.2 "}
+		// runs, run by MRSK (no cord), on Docker 20.10 (API 1.41: no
+		// health start interval)
+		return reply{out: engineLine(cmd, "1.41") + "/" + roleContainer(cmd, "oldver") + "|running|2023-04-14T17:00:00.000000001Z||172.17.0.2 "}
 	case strings.Contains(cmd, "&& { date +%s.%N ; }"):
 		// the start batch: the host's clock, then the new container's id
 		return reply{out: "1681492051.000000001\nc0ffee"}
@@ -443,6 +449,15 @@ func defaultScript(host, cmd string) reply {
 		return reply{status: 1, stderr: "Error: No such object"}
 	}
 	return reply{}
+}
+
+// engineLine is the answer to the engine query that precedes a batched
+// role state (commands.RoleStateOnEngine): both ends at api.
+func engineLine(cmd, api string) string {
+	if !strings.Contains(cmd, "docker version --format 'engine ") {
+		return ""
+	}
+	return "engine " + api + " " + api + "\n"
 }
 
 // roleContainer is the name of the role's container of version, read
@@ -522,6 +537,12 @@ func rollbackTargetExists() script {
 		switch {
 		case strings.Contains(cmd, "docker container ls --all --filter name=^app-") && strings.HasSuffix(cmd, "--quiet"):
 			return reply{out: "c0ffee"}
+		case strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|"):
+			// a drained role's state: oldver runs, oldver2 stopped (both
+			// run by MRSK: no cord)
+			return reply{out: engineLine(cmd, "1.41") +
+				"/" + roleContainer(cmd, "oldver") + "|running|2023-04-14T17:00:00.000000001Z||172.17.0.2 \n" +
+				"/" + roleContainer(cmd, "oldver2") + "|exited|2023-04-14T16:00:00.000000001Z||"}
 		case strings.Contains(cmd, "{{if .State.Health}}"):
 			return reply{out: "running"}
 		case strings.Contains(cmd, `--latest --format "{{.Names}}"`):

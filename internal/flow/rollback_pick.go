@@ -62,13 +62,14 @@ func (s *Session) fleetVersions(ctx context.Context) ([]*fleetVersion, []string,
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		for _, role := range s.Sel.RolesOn(host) {
 			app := commands.NewApp(s.Cfg, role.Name)
-			out, err := s.capture(ctx, host, app.RoleState())
+			state, err := s.readRoleState(ctx, host, app)
 			if err != nil {
 				return err
 			}
+			s.keepRoleState(host, role.Name, state)
 			place := fmt.Sprintf("%s (%s)", host, role.Name)
 			mu.Lock()
-			for _, c := range app.ParseRoleState(out) {
+			for _, c := range state {
 				if strings.Contains(c.Version, "_replaced_") {
 					continue
 				}

@@ -103,8 +103,11 @@ type Session struct {
 	holdLock bool          // keep the lock if the current body fails (app boot)
 	progress *bootProgress // the app boot in progress, for failure reports
 	lastBoot *bootProgress // the last app boot of this run, for its result
-	// states are role states read by this run's stale check, for its boot
+	// states are role states read before a boot (the stale check, the
+	// rollback's look for its version), for that boot (role_state.go)
 	states map[string][]commands.Container
+	// engines are the hosts' docker API versions, read with role states
+	engines map[string]commands.Engine
 	// standalone: the command is `registry login` itself, not a step
 	standalone bool
 }

@@ -1,0 +1,75 @@
+package flow
+
+import (
+	"context"
+
+	"github.com/mrsk-go/mrsk/internal/commands"
+)
+
+// A drained role's boot needs the role's containers on the host (which
+// one runs, which to start, their cords) and what the host's docker can do
+// (commands.Engine). Both come from one exec, read once before the boot —
+// by the deploy's stale-container check or the rollback's look for its
+// version — and kept for it, so the boot itself starts with its start.
+
+// readRoleState reads the role's containers on host; batched, the same
+// exec also reads the host's docker API versions for the boot's docker run.
+func (s *Session) readRoleState(ctx context.Context, host string, app commands.App) ([]commands.Container, error) {
+	c := app.RoleState()
+	if s.batched() {
+		c = app.RoleStateOnEngine()
+	}
+	out, err := s.capture(ctx, host, c)
+	if err != nil {
+		return nil, err
+	}
+	if s.batched() {
+		s.mu.Lock()
+		if s.engines == nil {
+			s.engines = map[string]commands.Engine{}
+		}
+		s.engines[host] = commands.ParseEngine(out)
+		s.mu.Unlock()
+	}
+	return app.ParseRoleState(out), nil
+}
+
+// engine is host's docker as last read with a role state (the zero Engine,
+// MRSK's docker run, when it was not).
+func (s *Session) engine(host string) commands.Engine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.engines[host]
+}
+
+// roleState is the role's state on host as read before this boot, else a
+// fresh read.
+func (s *Session) roleState(ctx context.Context, host string, app commands.App) ([]commands.Container, error) {
+	key := host + "|" + app.Role()
+	s.mu.Lock()
+	st, ok := s.states[key]
+	delete(s.states, key) // a boot changes it: read once
+	s.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	return s.readRoleState(ctx, host, app)
+}
+
+// keepRoleState remembers a role's state for the boot that follows.
+func (s *Session) keepRoleState(host, role string, st []commands.Container) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.states == nil {
+		s.states = map[string][]commands.Container{}
+	}
+	s.states[host+"|"+role] = st
+}
+
+// forgetRoleStates drops the kept states: a hook ran in between and may
+// have changed what runs.
+func (s *Session) forgetRoleStates() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.states = nil
+}
