@@ -145,7 +145,7 @@ func (s *Session) runningVersions(ctx context.Context, host string, app commands
 		out, err := s.capture(ctx, host, app.ListVersions(nil, nil))
 		return strings.Fields(out), err
 	}
-	state, err := s.readRoleState(ctx, host, app)
+	state, err := s.readRoleState(ctx, host, app, true)
 	if err != nil {
 		return nil, err
 	}

@@ -170,7 +170,7 @@ func (s *Session) versionOn(ctx context.Context, host string, app commands.App, 
 		out, err := s.capture(ctx, host, app.ContainerIDForVersion(version, false))
 		return out != "", err
 	}
-	state, err := s.readRoleState(ctx, host, app)
+	state, err := s.readRoleState(ctx, host, app, false)
 	if err != nil {
 		return false, err
 	}

@@ -7,23 +7,32 @@ import (
 )
 
 // A drained role's boot needs the role's containers on the host (which
-// one runs, which to start, their cords) and what the host's docker can do
-// (commands.Engine). Both come from one exec, read once before the boot —
-// by the deploy's stale-container check or the rollback's look for its
-// version — and kept for it, so the boot itself starts with its start.
+// one runs, which to start, their cords) and, where it runs a new
+// container, what the host's docker can do (commands.Engine). Both come
+// from one exec, read once before the boot — by the deploy's stale-container
+// check or the rollback's look for its version — and kept for it, so the
+// boot itself starts with its start. A rollback starts existing containers:
+// it does not ask the engine.
 
-// readRoleState reads the role's containers on host; batched, the same
-// exec also reads the host's docker API versions for the boot's docker run.
-func (s *Session) readRoleState(ctx context.Context, host string, app commands.App) ([]commands.Container, error) {
+// readRoleState reads the role's containers on host; batched, with
+// forRun (a boot that may docker run a new container) the same exec also
+// reads the host's docker API versions, unless this run knows them.
+func (s *Session) readRoleState(ctx context.Context, host string, app commands.App, forRun bool) ([]commands.Container, error) {
 	c := app.RoleState()
-	if s.batched() {
-		c = app.RoleStateOnEngine()
+	engine := false
+	if s.batched() && forRun {
+		s.mu.Lock()
+		_, known := s.engines[host]
+		s.mu.Unlock()
+		if engine = !known; engine {
+			c = app.RoleStateOnEngine()
+		}
 	}
 	out, err := s.capture(ctx, host, c)
 	if err != nil {
 		return nil, err
 	}
-	if s.batched() {
+	if engine {
 		s.mu.Lock()
 		if s.engines == nil {
 			s.engines = map[string]commands.Engine{}
@@ -53,7 +62,7 @@ func (s *Session) roleState(ctx context.Context, host string, app commands.App) 
 	if ok {
 		return st, nil
 	}
-	return s.readRoleState(ctx, host, app)
+	return s.readRoleState(ctx, host, app, true)
 }
 
 // keepRoleState remembers a role's state for the boot that follows.

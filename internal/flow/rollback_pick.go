@@ -62,7 +62,7 @@ func (s *Session) fleetVersions(ctx context.Context) ([]*fleetVersion, []string,
 	err := s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 		for _, role := range s.Sel.RolesOn(host) {
 			app := commands.NewApp(s.Cfg, role.Name)
-			state, err := s.readRoleState(ctx, host, app)
+			state, err := s.readRoleState(ctx, host, app, false)
 			if err != nil {
 				return err
 			}
