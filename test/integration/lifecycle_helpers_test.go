@@ -81,6 +81,7 @@ const lifecycleGitUser = "Lifecycle Tester"
 
 // projectOptions shape a scenario's checkout.
 type projectOptions struct {
+	Env         *env.Env    // default the package's shared env
 	Hosts       []*env.Host // default all
 	Extra       string      // more top-level deploy.yml keys
 	MaxAttempts int         // healthcheck max_attempts (default: mrsk's 7)
@@ -88,7 +89,10 @@ type projectOptions struct {
 
 func newProject(t *testing.T, service string, o projectOptions) *project {
 	t.Helper()
-	e := env.Shared(t)
+	e := o.Env
+	if e == nil {
+		e = env.Shared(t)
+	}
 	if o.Hosts == nil {
 		o.Hosts = e.Hosts
 	}
