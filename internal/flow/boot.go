@@ -17,27 +17,28 @@ const latestVersion = "latest"
 // AppBoot boots version ("" = the `latest` tag) on the selected app hosts
 // (flows.md §6) inside the lock. A failure keeps the lock.
 func (s *Session) AppBoot(ctx context.Context, version string) error {
-	steps := []Step{s.appBootStep(version)}
+	steps := []Step{s.appBootStep(version, nil)}
 	if version == "" {
 		steps = append([]Step{{Name: "Get most recent version available as an image", Where: "app hosts",
-			Run: func(context.Context) error { return nil }}}, s.appBootStep(latestVersion))
+			Run: func(context.Context) error { return nil }}}, s.appBootStep(latestVersion, nil))
 	}
 	return s.withLock(ctx, s.steps(steps...))
 }
 
 // appBootStep switches every selected app host to version: the `latest`
 // tag moves on all hosts at once, then the roles boot host by host in
-// boot.limit groups (bootRole).
-func (s *Session) appBootStep(version string) Step {
+// boot.limit groups (bootRole). along, when not nil, is the deploy's prune,
+// started on each host as soon as its new container exists (prune.go).
+func (s *Session) appBootStep(version string, along *pruneAlong) Step {
 	return Step{
 		Name: fmt.Sprintf("Start container with version %s using a %ds readiness delay (or reboot if already running)",
 			version, s.Cfg.ReadinessDelay()),
 		Where: "app hosts, in boot groups",
-		Run:   func(ctx context.Context) error { return s.appBoot(ctx, version) },
+		Run:   func(ctx context.Context) error { return s.appBoot(ctx, version, along) },
 	}
 }
 
-func (s *Session) appBoot(ctx context.Context, version string) error {
+func (s *Session) appBoot(ctx context.Context, version string, along *pruneAlong) error {
 	s.holdLockOnError(true)
 	hosts := s.Sel.Hosts()
 	image := s.Cfg.Repository() + ":" + version
@@ -83,7 +84,7 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 			if i == 0 {
 				first = tagFirst[host]
 			}
-			if err := s.bootRole(ctx, host, role, version, first); err != nil {
+			if err := s.bootRole(ctx, host, role, version, first, along); err != nil {
 				s.progressFailed(host, role.Name, err)
 				return err
 			}
@@ -111,8 +112,9 @@ func (s *Session) appBoot(ctx context.Context, version string) error {
 // started (or created), and once it is healthy the previously newest
 // running container is stopped — drained first where the role drains
 // (switchOver, drain.go). first are commands the start's exec runs before
-// anything else (the host's tag move), for drained roles only.
-func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string, first []commands.Cmd) error {
+// anything else (the host's tag move), for drained roles only; along, the
+// deploy's prune, starts on the host once the new container exists.
+func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string, first []commands.Cmd, along *pruneAlong) error {
 	app := commands.NewApp(s.Cfg, role.Name).AtVersion(version)
 	if !s.drains(app) {
 		return s.bootRoleMRSK(ctx, host, app, version)
@@ -172,6 +174,7 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	if err != nil {
 		return err
 	}
+	along.start(ctx, host)
 	s.report(host, role.Name, "healthy-wait", version)
 	since, _, _ := strings.Cut(out, "\n")
 	return s.switchOver(ctx, host, app, version, strings.TrimSpace(since), old)

@@ -15,16 +15,21 @@ import (
 // Deploy builds, ships and boots the configured version (flows.md §3).
 // skipPush (-P) pulls the image already in the registry instead.
 func (s *Session) Deploy(ctx context.Context, skipPush bool) error {
-	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush) })
+	// batched, each host prunes while its switch waits (prune.go)
+	var along *pruneAlong
+	if s.batched() {
+		along = s.pruneAlongside()
+	}
+	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush, along) }, along.wait)
 }
 
 // Redeploy is Deploy without registry login, Traefik and pruning
 // (flows.md §4).
 func (s *Session) Redeploy(ctx context.Context, skipPush bool) error {
-	return s.deployLike(ctx, func(version string) []Step { return s.redeploySteps(version, skipPush) })
+	return s.deployLike(ctx, func(version string) []Step { return s.redeploySteps(version, skipPush) }, nil)
 }
 
-func (s *Session) deploySteps(version string, skipPush bool) []Step {
+func (s *Session) deploySteps(version string, skipPush bool, along *pruneAlong) []Step {
 	steps := []Step{
 		{Name: "Log into image registry", Where: "local + app hosts", Run: s.registryLogin},
 		// batched, the registry step logs in only here: the hosts log in
@@ -33,12 +38,12 @@ func (s *Session) deploySteps(version string, skipPush bool) []Step {
 		s.hookStep("pre-deploy"),
 		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBoot},
 	}
-	steps = append(steps, s.healthAndBootSteps(version)...)
-	return append(steps, Step{Name: "Prune old containers and images", Where: "app hosts", Run: s.pruneAll})
+	steps = append(steps, s.healthAndBootSteps(version, along)...)
+	return append(steps, Step{Name: "Prune old containers and images", Where: "app hosts", Run: along.orNow(s.pruneAll)})
 }
 
 func (s *Session) redeploySteps(version string, skipPush bool) []Step {
-	return append([]Step{s.deliverStep(skipPush, false), s.hookStep("pre-deploy")}, s.healthAndBootSteps(version)...)
+	return append([]Step{s.deliverStep(skipPush, false), s.hookStep("pre-deploy")}, s.healthAndBootSteps(version, nil)...)
 }
 
 // deliverStep pushes (unless skipPush) and pulls; login: the hosts log in
@@ -50,26 +55,33 @@ func (s *Session) deliverStep(skipPush, login bool) Step {
 	return Step{Name: "Build and push app image", Where: "local, then app hosts", Run: s.deliverWith(login)}
 }
 
-func (s *Session) healthAndBootSteps(version string) []Step {
+func (s *Session) healthAndBootSteps(version string, along *pruneAlong) []Step {
 	return []Step{
 		// skipped where the boot itself is health-gated: `mrsk healthcheck
 		// perform` remains for anyone who wants it
 		{Name: "Ensure app can pass healthcheck", Where: "primary host", Run: s.healthcheckPerform, Skip: s.bootIsHealthGated},
 		{Name: "Detect stale containers", Where: "app hosts", Run: func(ctx context.Context) error { return s.staleContainers(ctx, false) }},
-		s.appBootStep(version),
+		s.appBootStep(version, along),
 	}
 }
 
 // deployLike runs steps (made for the configured version) in the lock,
 // prints MRSK's "Finished all in" line, then runs the post-deploy hook.
-func (s *Session) deployLike(ctx context.Context, steps func(version string) []Step) error {
+// settle (if any) runs in the lock after the steps, also when they failed.
+func (s *Session) deployLike(ctx context.Context, steps func(version string) []Step, settle func()) error {
 	version, err := s.version()
 	if err != nil {
 		return err
 	}
 	var runtime float64
 	err = s.timed(&runtime, func() error {
-		return s.withLock(ctx, s.steps(steps(version)...))
+		return s.withLock(ctx, func(ctx context.Context) error {
+			err := s.runSteps(ctx, steps(version))
+			if settle != nil {
+				settle()
+			}
+			return err
+		})
 	})
 	if err != nil {
 		return err
@@ -119,7 +131,7 @@ func (s *Session) rollback(ctx context.Context, pick func(ctx context.Context) (
 				return err
 			}
 			s.Cfg.SetVersion(version)
-			return s.runSteps(ctx, []Step{s.hookStep("pre-deploy"), s.appBootStep(version)})
+			return s.runSteps(ctx, []Step{s.hookStep("pre-deploy"), s.appBootStep(version, nil)})
 		})
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"sync"
 
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
@@ -13,10 +14,7 @@ func (s *Session) PruneAll(ctx context.Context) error {
 
 func (s *Session) pruneAll(ctx context.Context) error {
 	if s.batched() {
-		// both rounds in one exec per host
-		p := commands.NewPrune(s.Cfg)
-		prune := commands.Batch("prune.all", s.auditor().Record("Pruned containers"), p.Containers(),
-			s.auditor().Record("Pruned images"), p.DanglingImages(), p.TaggedImages())
+		prune := s.pruneBatch()
 		return s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 			return s.run(ctx, host, prune)
 		})
@@ -58,4 +56,101 @@ func (s *Session) pruneImages(ctx context.Context) error {
 		}
 		return s.run(ctx, host, p.TaggedImages())
 	})
+}
+
+// pruneBatch is both rounds of pruning in one exec.
+func (s *Session) pruneBatch() commands.Cmd {
+	p := commands.NewPrune(s.Cfg)
+	return commands.Batch("prune.all", s.auditor().Record("Pruned containers"), p.Containers(),
+		s.auditor().Record("Pruned images"), p.DanglingImages(), p.TaggedImages())
+}
+
+// pruneAlong is a deploy's prune run beside its boot: a host's prune starts
+// as soon as the host's new container exists, on a channel of its own, so
+// it runs while the switch waits for docker's health checks and Traefik,
+// instead of after the last host has switched (a deliberate difference
+// from MRSK, docs/deviations.md). Nothing it removes can be needed: the new
+// container holds its image, the old one still runs, and pruning only ever
+// removes stopped containers beyond the newest five and images no container
+// uses. The container stopped by this switch is counted by the next
+// deploy's prune, so up to six stopped containers stay meanwhile. The
+// "Prune" step then only waits for those prunes, and prunes the hosts whose
+// boot never got that far as before.
+type pruneAlong struct {
+	s       *Session
+	mu      sync.Mutex
+	started map[string]*pruneRun
+}
+
+// pruneRun is one host's prune: err is set when done is closed.
+type pruneRun struct {
+	done chan struct{}
+	err  error
+}
+
+func (s *Session) pruneAlongside() *pruneAlong {
+	return &pruneAlong{s: s, started: map[string]*pruneRun{}}
+}
+
+// start starts host's prune, once; a nil pruneAlong or a dry run does
+// nothing (the step then prints the prune where MRSK runs it).
+func (p *pruneAlong) start(ctx context.Context, host string) {
+	if p == nil || p.s.DryRun {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.started[host]; ok {
+		return
+	}
+	r := &pruneRun{done: make(chan struct{})}
+	p.started[host] = r
+	prune := p.s.pruneBatch()
+	run := func() {
+		defer close(r.done)
+		r.err = p.s.run(ctx, host, prune)
+	}
+	if p.s.Sequential {
+		run() // one thing at a time (tests): where it starts, it runs
+		return
+	}
+	go run()
+}
+
+// orNow is the Prune step's body: wait for the prunes the boot started and
+// prune the other hosts now (all of them when p is nil: MRSK's order).
+func (p *pruneAlong) orNow(pruneAll func(context.Context) error) func(context.Context) error {
+	if p == nil {
+		return pruneAll
+	}
+	return func(ctx context.Context) error {
+		prune := p.s.pruneBatch()
+		return p.s.onHosts(ctx, p.s.Sel.Hosts(), func(ctx context.Context, host string) error {
+			p.mu.Lock()
+			r, ok := p.started[host]
+			p.mu.Unlock()
+			if !ok {
+				return p.s.run(ctx, host, prune)
+			}
+			<-r.done
+			return r.err
+		})
+	}
+}
+
+// wait returns once every started prune has ended: a deploy that failed
+// after some hosts started theirs still holds the lock until then.
+func (p *pruneAlong) wait() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	runs := make([]*pruneRun, 0, len(p.started))
+	for _, r := range p.started {
+		runs = append(runs, r)
+	}
+	p.mu.Unlock()
+	for _, r := range runs {
+		<-r.done
+	}
 }
