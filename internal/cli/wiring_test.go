@@ -124,7 +124,7 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		notWant []string
 	}{
 		{[]string{"setup"}, []string{"10.0.0.3 docker -v", "10.0.0.3 docker run --name app-db", "local docker buildx build --push", "docker start app-web-v1 || docker run"}, nil},
-		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 { docker login", "docker pull acme/app:v1", "docker run --name traefik", "docker start app-web-v1 || docker run", "xargs docker stop", "docker image prune"}, nil},
+		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 { docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } & { { docker login", "docker pull acme/app:v1", "docker run --name traefik", "docker start app-web-v1 || docker run", "xargs docker stop", "docker image prune"}, nil},
 		{[]string{"deploy", "-P"}, []string{"docker pull acme/app:v1", "docker start app-web-v1 || docker run"}, []string{"docker buildx build"}},
 		{[]string{"redeploy"}, []string{"local docker buildx build --push", "docker start app-web-v1 || docker run"}, []string{"docker run --name traefik", "docker image prune", "local docker login"}},
 		{[]string{"rollback", "v0"}, []string{"10.0.0.2 docker container ls --all --filter name=^app-workers-v0$ --quiet", "10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:v0 acme/app:latest", "docker start app-web-v0 || docker run"}, []string{"docker pull", "docker build"}},

@@ -60,3 +60,15 @@ func TestWithHealthStartOnlyForCordedRunsOnNewEngines(t *testing.T) {
 		}
 	}
 }
+
+func TestBesideRunsTheSideQueryInTheBackgroundWithMainsStatus(t *testing.T) {
+	main := Cmd{Command: docker("pull", "x"), Stdin: []byte("secret")}
+	got := Beside(main, EngineAPI())
+	want := `{ docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } & { docker pull x ; }`
+	if got.Command.String() != want {
+		t.Errorf("Beside:\n got %s\nwant %s", got.Command, want)
+	}
+	if string(got.Stdin) != "secret" {
+		t.Error("main's stdin must stay with the line")
+	}
+}

@@ -22,7 +22,7 @@ var placesNoValue = map[string]bool{
 	"Builder.EnsureLocalDependenciesInstalled": true, "Traefik.Start": true, "Traefik.Stop": true,
 	"Traefik.Info": true, "Traefik.RemoveContainer": true, "Traefik.RemoveImage": true,
 	"Traefik.RemoveEnvFile": true, "Traefik.RemoveByName": true, "Traefik.Running": true,
-	"Traefik.StartIfStopped": true, "Traefik.InfoJSON": true, "Lock.AwaitRelease": true, "OrElse": true,
+	"Traefik.StartIfStopped": true, "Traefik.InfoJSON": true, "Lock.AwaitRelease": true, "OrElse": true, "Beside": true,
 }
 
 // TestQuotingCoversEveryBuilder: every function of the package that builds

@@ -103,6 +103,17 @@ func OrElse(name string, first, then Cmd) Cmd {
 	return out
 }
 
+// Beside runs side in the background while main runs, in one exec: the
+// line's status is main's, side's output lands among main's lines and its
+// failure is nobody's (what it reads must be optional). For a quick query
+// beside a slow command (the engine's versions beside a pull).
+func Beside(main, side Cmd) Cmd {
+	out := main
+	out.Command = append(append(cmdline.New("{"), side.Command...).Add(";", "}", "&", "{"), main.Command...).Add(";", "}")
+	out.Files = append(append([]File(nil), main.Files...), side.Files...)
+	return out
+}
+
 // Tolerant is c whose failure is not a failure (MRSK's "ignore failure").
 func Tolerant(c Cmd) Cmd {
 	if !c.Empty() {

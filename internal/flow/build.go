@@ -128,12 +128,18 @@ func (s *Session) pull(ctx context.Context, withLogin bool) error {
 			}
 			pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
 				commands.Tolerant(b.Clean()), b.Pull())
+			// the host's docker versions, for the boot's docker run, asked
+			// while the pull runs (role_state.go)
+			pull = commands.Beside(pull, commands.EngineAPI())
 			return s.registryReach(s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 				s.report(host, "", "pulling", version)
-				err := s.run(ctx, host, pull)
+				out, err := s.exec(ctx, host, pull, false)
 				if err != nil {
 					s.progressFailed(host, "", err)
 					return err
+				}
+				if e := commands.ParseEngine(out); e != (commands.Engine{}) {
+					s.keepEngine(host, e)
 				}
 				s.report(host, "", "pulled", version)
 				return nil

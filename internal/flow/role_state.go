@@ -33,14 +33,19 @@ func (s *Session) readRoleState(ctx context.Context, host string, app commands.A
 		return nil, err
 	}
 	if engine {
-		s.mu.Lock()
-		if s.engines == nil {
-			s.engines = map[string]commands.Engine{}
-		}
-		s.engines[host] = commands.ParseEngine(out)
-		s.mu.Unlock()
+		s.keepEngine(host, commands.ParseEngine(out))
 	}
 	return app.ParseRoleState(out), nil
+}
+
+// keepEngine remembers host's docker for the rest of the run.
+func (s *Session) keepEngine(host string, e commands.Engine) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.engines == nil {
+		s.engines = map[string]commands.Engine{}
+	}
+	s.engines[host] = e
 }
 
 // engine is host's docker as last read with a role state (the zero Engine,

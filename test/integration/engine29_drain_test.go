@@ -3,6 +3,7 @@
 package integration
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -46,12 +47,21 @@ func TestDrainOnDockerEngine29(t *testing.T) {
 	}()
 
 	p.release("v2")
-	for _, s := range []struct{ name, want string }{{"deploy", "v2"}, {"redeploy", "v2"}, {"rollback", "v1"}} {
-		args := []string{s.name, "-v"}
-		if s.name == "rollback" {
-			args = []string{"rollback", v1, "-v"}
+	steps := []zdStep{
+		{name: "deploy", args: []string{"deploy", "-v"}, want: "v2"},
+		{name: "redeploy", args: []string{"redeploy", "-v"}, want: "v2"},
+		{name: "rollback", args: []string{"rollback", v1, "-v"}, want: "v1"},
+	}
+	for i := range steps {
+		s := &steps[i]
+		s.start = run.Mark(s.name + "-start")
+		r := p.must(s.args...)
+		s.done = run.Mark(s.name + "-done")
+		var b strings.Builder
+		for _, l := range r.lines {
+			fmt.Fprintf(&b, "%7.3fs %s\n", l.at.Seconds(), l.text)
 		}
-		r := p.must(args...)
+		s.out = b.String()
 		for _, h := range e.Hosts {
 			if !strings.Contains(r.out, h.Addr+": old unhealthy") {
 				t.Errorf("%s on %s: the old container was not drained through its cord (no \"old unhealthy\"); output:\n%s", s.name, h.Name, r.out)
@@ -69,6 +79,14 @@ func TestDrainOnDockerEngine29(t *testing.T) {
 	t.Logf("under load: %s", all)
 	if all.Failed != 0 {
 		t.Errorf("%d of %d requests failed: %s", all.Failed, all.Total, all)
+		explainFailures(t, res, steps)
+		for _, s := range steps {
+			for _, l := range strings.Split(s.out, "\n") {
+				if strings.Contains(l, ": new ") || strings.Contains(l, ": old ") || strings.Contains(l, ": traefik ") || strings.Contains(l, "Finished in") {
+					t.Logf("%s: %s", s.name, l)
+				}
+			}
+		}
 	}
 
 	for _, h := range e.Hosts {
