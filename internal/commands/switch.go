@@ -126,9 +126,13 @@ func Tolerant(c Cmd) Cmd {
 // most bound, until one matches a case pattern; it sets r to the pattern's
 // result ("timeout" when none came) and leaves nothing behind: the stream
 // runs through a FIFO so that it can be ended as soon as the answer is in.
+//
+// A case may start a timer that writes its own line into the FIFO
+// ("$w/f") after a while; its pid goes into k, which is ended with the
+// stream.
 func waitFor(stream string, bound time.Duration, cases string) string {
-	return fmt.Sprintf(`w=$(mktemp -d) && mkfifo "$w/f" && { timeout %d %s > "$w/f" 2>&1 & } && r=timeout && `+
-		`while IFS= read -r l; do case "$l" in %s esac; done < "$w/f"; kill $! 2>/dev/null; rm -rf "$w"`,
+	return fmt.Sprintf(`w=$(mktemp -d) && mkfifo "$w/f" && { timeout %d %s > "$w/f" 2>&1 & } && p=$! && k= && r=timeout && `+
+		`while IFS= read -r l; do case "$l" in %s esac; done < "$w/f"; kill $p $k 2>/dev/null; rm -rf "$w"`,
 		int(bound.Seconds()+0.999), stream, cases)
 }
 
@@ -167,7 +171,7 @@ func SwitchWait(newName, since string, newBound time.Duration, old *Container, u
 		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") +
 			"; " + waitFor(events(old.Name), unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
 			`; echo "old $r"; ` +
-			waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefik) +
+			`a=0; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefik) +
 			`; echo "traefik $r"; ` + stop.String()
 	}
 	return named("app.switch_wait", cmdline.New("sh", "-c", q(script)))

@@ -20,7 +20,8 @@ f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
 printf '%s\0' "${0##*/}" "$@" > "$f"
 case "$1" in
 events) case "$*" in *container=old-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
-logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker';;
+logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
+      echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0';;
 esac
 `)
 	cfg := loadConfig(t, baseConfig, secretEnv)
@@ -66,7 +67,8 @@ printf '%s\0' "${0##*/}" "$@" > "$f"
 case "$1" in
 inspect) case "$*" in *leaving-*) echo healthy;; esac;;
 events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
-logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker';;
+logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
+      echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0';;
 esac
 `)
 	cfg := loadConfig(t, baseConfig, secretEnv)

@@ -67,7 +67,12 @@ func TestSwitchWaitStopsOnceTraefikDropsTheOld(t *testing.T) {
 	out, code, took := runSwitch(t, c,
 		"health_status: starting\nhealth_status: healthy\n", "health_status: unhealthy\n",
 		`msg="Configuration received: {\"url\":\"http://10.0.0.5:3000\"}" providerName=docker`+"\n"+
-			`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n")
+			`msg="Creating server 0 http://10.0.0.5:3000" serverName=0`+"\n"+
+			`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n"+
+			// the tail of building the configuration before (the old one
+			// still in it) is not the new one applied
+			`msg="Creating server 1 http://10.0.0.5:3000" serverName=1`+"\n"+
+			`msg="Creating server 0 http://10.0.0.6:3000" serverName=0`+"\n")
 	if code != 0 || out != "new healthy\nold unhealthy\ntraefik switched\nstopped v1\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
@@ -76,6 +81,24 @@ func TestSwitchWaitStopsOnceTraefikDropsTheOld(t *testing.T) {
 	}
 	if _, err := os.Stat(dir + "/cord"); !os.IsNotExist(err) {
 		t.Error("the old container's cord must be cut")
+	}
+}
+
+// Traefik logs "Configuration received" before its providers throttle lets
+// it apply the configuration; a Traefik that does not log building it is
+// waited for its longest throttle after that line, not stopped at once.
+func TestSwitchWaitWaitsForTraefikToApplyTheConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/cord", nil, 0o644)
+	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}}
+	c := SwitchWait("app-web-v2", "1", 10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
+	out, code, took := runSwitch(t, c, "health_status: healthy\n", "health_status: unhealthy\n",
+		`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n")
+	if code != 0 || out != "new healthy\nold unhealthy\ntraefik throttled\nstopped v1\n" {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+	if took < traefikThrottleBound || took > traefikThrottleBound+3*time.Second {
+		t.Errorf("took %v: want Traefik's longest throttle (%v) after its configuration, then the stop", took, traefikThrottleBound)
 	}
 }
 

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -52,7 +53,7 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 		} else {
 			drain = `t=$(date +%s.%N); rm -f ` + q(leaving.Cord+"/cord") + "; " +
 				waitFor(events, unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
-				`; echo "leaving $r"; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.IPs)) +
+				`; echo "leaving $r"; a=0; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.IPs)) +
 				`; echo "traefik $r"`
 		}
 		cut := ""
@@ -68,17 +69,36 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 	return named("app.switch_back", cmdline.New("sh", "-c", q(strings.Join(parts, "; "))))
 }
 
-// traefikDropped is the case pattern of a Traefik log line with a docker
-// configuration that no longer names any of ips (any such line when the
-// addresses are unknown).
+// traefikDropped is the case patterns that find Traefik applying a docker
+// configuration that no longer names any of ips (any docker configuration
+// when the addresses are unknown). Traefik logs "Configuration received"
+// when its docker provider hands one over, but applies it only once its
+// providers throttle allows (at most providersThrottleDuration after the
+// one before): a container stopped right after that line can still get
+// requests meanwhile, which then fail. So the line only arms the wait (in
+// a, set to 0 before); what ends it is the configuration being built —
+// the first "Creating server" line after it that names none of ips — or,
+// for a Traefik that does not log that, traefikThrottleBound after the
+// line, the longest a throttle holds a configuration (r=throttled).
 func traefikDropped(ips []string) string {
+	arm := fmt.Sprintf(`if [ "$a" = 0 ]; then a=1; { sleep %g; echo mrsk-throttle-bound; } > "$w/f" & k=$!; fi;;`,
+		traefikThrottleBound.Seconds())
 	if len(ips) == 0 {
-		return `*"Configuration received"*providerName=docker*) r=switched; break;;`
+		return `*"Configuration received"*providerName=docker*) ` + arm +
+			` *"Creating server "*) if [ "$a" = 1 ]; then r=switched; break; fi;;` +
+			` mrsk-throttle-bound) r=throttled; break;;`
 	}
 	var named []string
 	for _, ip := range ips {
 		named = append(named, `*"//`+shell.InDoubleQuotes(ip)+`:"*`)
 	}
-	return `*"Configuration received"*providerName=docker*) case "$l" in ` + strings.Join(named, "|") +
-		`) ;; *) r=switched; break;; esac;;`
+	old := strings.Join(named, "|") + ")"
+	return `*"Configuration received"*providerName=docker*) case "$l" in ` + old + ` a=0;; *) ` + arm + ` esac;;` +
+		` *"Creating server "*) if [ "$a" = 1 ]; then case "$l" in ` + old + ` ;; *) r=switched; break;; esac; fi;;` +
+		` mrsk-throttle-bound) r=throttled; break;;`
 }
+
+// traefikThrottleBound is the longest Traefik holds a configuration it
+// received before applying it: its default providersThrottleDuration (2 s,
+// a Traefik run by MRSK) with slack; mrsk runs Traefik with 200 ms.
+const traefikThrottleBound = 2500 * time.Millisecond

@@ -22,7 +22,8 @@ func TestSwitchBackDrainsAHealthyLeavingContainer(t *testing.T) {
 	out, code, took := runSwitch(t, c,
 		"health_status: unhealthy\n", "health_status: healthy\n",
 		`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n"+
-			`msg="Configuration received: {\"url\":\"http://10.0.0.5:3000\"}" providerName=docker`+"\n",
+			`msg="Configuration received: {\"url\":\"http://10.0.0.5:3000\"}" providerName=docker`+"\n"+
+			`msg="Creating server 0 http://10.0.0.5:3000" serverName=0`+"\n",
 		"healthy", "starting")
 	if code != 0 || out != "back healthy\nleaving unhealthy\ntraefik switched\nstopped v2\n" {
 		t.Errorf("exit %d, output %q", code, out)

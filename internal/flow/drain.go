@@ -25,9 +25,10 @@ import (
 const dockerHealthRetries = 1
 
 // traefikSwitchBound is how long Traefik may take to apply a change: its
-// providers throttle plus slack for a loaded host. It is only spent in
-// full when Traefik does not log at DEBUG (MRSK always sets it).
-const traefikSwitchBound = 5 * time.Second
+// providers throttle (up to 2 s, its default, for a Traefik run by MRSK)
+// plus slack for a loaded host. It is only spent in full when Traefik does
+// not log at DEBUG (MRSK always sets it).
+const traefikSwitchBound = 8 * time.Second
 
 // unhealthySlack is added to the checks a cut container needs to fail:
 // on a loaded host each check's docker exec is slow, and stopping before
@@ -89,7 +90,11 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	case "without cord":
 		s.Out.Info("Container %s on %s has no cord (run by MRSK or an older mrsk): stopped it without draining, as MRSK does", old.Name, host)
 	case "unhealthy":
-		if lines["traefik"] != "switched" {
+		switch lines["traefik"] {
+		case "switched":
+		case "throttled":
+			s.Out.Info("Traefik on %s logged a configuration without %s but not its building; stopped it after Traefik's longest throttle", host, old.Name)
+		default:
 			s.Out.Info("Traefik on %s logged no configuration without %s within %s (log level not DEBUG?); stopped it anyway", host, old.Name, traefikSwitchBound)
 		}
 	default:
