@@ -81,7 +81,9 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 // for a Traefik that does not log that, traefikThrottleBound after the
 // line, the longest a throttle holds a configuration (r=throttled).
 func traefikDropped(ips []string) string {
-	arm := fmt.Sprintf(`if [ "$a" = 0 ]; then a=1; { sleep %g; echo mrsk-throttle-bound; } > "$w/f" & k=$!; fi;;`,
+	// the timer's output goes to the FIFO only: a process holding the
+	// exec's own stdout or stderr would keep the exec open after the end
+	arm := fmt.Sprintf(`if [ "$a" = 0 ]; then a=1; { sleep %g; echo mrsk-throttle-bound; } > "$w/f" 2>/dev/null & k=$!; fi;;`,
 		traefikThrottleBound.Seconds())
 	if len(ips) == 0 {
 		return `*"Configuration received"*providerName=docker*) ` + arm +

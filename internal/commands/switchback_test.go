@@ -28,7 +28,9 @@ func TestSwitchBackDrainsAHealthyLeavingContainer(t *testing.T) {
 	if code != 0 || out != "back healthy\nleaving unhealthy\ntraefik switched\nstopped v2\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
-	if took > 5*time.Second {
+	// nothing it started may keep its output open: the exec (like this
+	// test's CombinedOutput) ends only when every holder has closed it
+	if took >= traefikThrottleBound {
 		t.Errorf("took %v: every wait must end with its event, not at its bound", took)
 	}
 	if _, err := os.Stat(dir + "/cord"); !os.IsNotExist(err) {
