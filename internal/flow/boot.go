@@ -25,9 +25,10 @@ func (s *Session) AppBoot(ctx context.Context, version string) error {
 	return s.withLock(ctx, s.steps(steps...))
 }
 
-// appBootStep switches every selected app host to version: the `latest`
-// tag moves on all hosts at once, then the roles boot host by host in
-// boot.limit groups (bootRole). along, when not nil, is the deploy's prune,
+// appBootStep switches every selected app host to version: the roles boot
+// host by host in boot.limit groups (bootRole), the `latest` tag moving in
+// the exec that starts a host's first role where that role drains (batched),
+// else on all hosts at once before, as MRSK does. along, when not nil, is the deploy's prune,
 // started on each host as soon as its new container exists (prune.go).
 func (s *Session) appBootStep(version string, along *pruneAlong) Step {
 	return Step{
