@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -92,7 +91,7 @@ func readDotenv(dir, name string, env map[string]string) (map[string]string, err
 		return nil, &DotenvError{File: name, Line: 1, Reason: "cannot be read as a dotenv file"}
 	}
 	var prelude strings.Builder
-	for _, m := range dotenvRefRe.FindAllStringSubmatch(string(data), -1) {
+	for _, m := range dotenvRefRe().FindAllStringSubmatch(string(data), -1) {
 		name := m[1]
 		if v, ok := env[name]; ok && !strings.ContainsAny(v, "'\n") {
 			prelude.WriteString(name + "='" + v + "'\n")
@@ -113,7 +112,7 @@ func readDotenv(dir, name string, env map[string]string) (map[string]string, err
 	return all, nil
 }
 
-var dotenvRefRe = regexp.MustCompile(`\$\{?([A-Za-z0-9_]+)`)
+var dotenvRefRe = lazyRegexp(`\$\{?([A-Za-z0-9_]+)`)
 
 // checkDotenv walks the statements of a dotenv file the way godotenv's
 // parser does (KEY=value, `export KEY=value`, `KEY: value`, # comments,

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +63,7 @@ var (
 			return true
 		}
 		s, ok := v.(string)
-		return ok && percentRe.MatchString(strings.TrimSpace(s))
+		return ok && percentRe().MatchString(strings.TrimSpace(s))
 	}}
 
 	// envName is a variable name in env.secret or a registry credential.
@@ -89,7 +88,7 @@ func oneOf(words ...string) scalarRule {
 // textList is a list of strings.
 func textList(what string) listRule { return listRule{what: what, elem: text} }
 
-var percentRe = regexp.MustCompile(`^[0-9]+%$`)
+var percentRe = lazyRegexp(`^[0-9]+%$`)
 
 func isNumber(v any) bool {
 	_, ok := numberValue(v)

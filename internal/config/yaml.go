@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -45,7 +44,7 @@ func convertDocument(name string, doc *yaml.Node) (any, error) {
 	return convertNode(name, doc.Content[0])
 }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+var yamlLineRe = lazyRegexp(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // yamlParserProblems are the messages of yaml.v3's parser (parserc.go), as
 // opposed to its scanner. yaml.v3 reports a parser error at a 0-based line
@@ -73,7 +72,7 @@ func yamlSyntaxError(name string, src []byte, err error) error {
 	}
 	msg := err.Error()
 	line := 0
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 		if yamlParserProblems[msg] {
@@ -157,10 +156,10 @@ func convertScalar(name string, n *yaml.Node) (any, error) {
 	if v, ok := resolvePlain(n.Value); ok {
 		return v, nil
 	}
-	if dateRe.MatchString(n.Value) {
+	if dateRe().MatchString(n.Value) {
 		return nil, &YAMLError{File: name, Line: n.Line, Msg: "Tried to load unspecified class: Date (quote the value)"}
 	}
-	if timeRe.MatchString(n.Value) {
+	if timeRe().MatchString(n.Value) {
 		return nil, &YAMLError{File: name, Line: n.Line, Msg: "Tried to load unspecified class: Time (quote the value)"}
 	}
 	return n.Value, nil
@@ -168,12 +167,12 @@ func convertScalar(name string, n *yaml.Node) (any, error) {
 
 // Patterns of Psych's ScalarScanner (YAML 1.1).
 var (
-	intRe    = regexp.MustCompile(`^(?:[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)|[-+]?0x[0-9a-fA-F_,]+)$`)
-	sexIntRe = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}$`)
-	sexFltRe = regexp.MustCompile(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\.[0-9_]*$`)
-	floatRe  = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_,]*)?\.[0-9]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
-	dateRe   = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}$`)
-	timeRe   = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d{1,2}:?(?:\d\d)?))?$`)
+	intRe    = lazyRegexp(`^(?:[-+]?0b[0-1_,]+|[-+]?0[0-7_,]+|[-+]?(?:0|[1-9](?:[0-9]|,[0-9]|_[0-9])*)|[-+]?0x[0-9a-fA-F_,]+)$`)
+	sexIntRe = lazyRegexp(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}$`)
+	sexFltRe = lazyRegexp(`^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9]){1,2}\.[0-9_]*$`)
+	floatRe  = lazyRegexp(`^(?:[-+]?(?:[0-9][0-9_,]*)?\.[0-9]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`)
+	dateRe   = lazyRegexp(`^\d{4}-\d{1,2}-\d{1,2}$`)
+	timeRe   = lazyRegexp(`^\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d{1,2}:?(?:\d\d)?))?$`)
 )
 
 // resolvePlain types an unquoted scalar; ok is false for plain strings.
@@ -188,18 +187,18 @@ func resolvePlain(s string) (any, bool) {
 		return false, true
 	}
 	if len(s) > 0 && strings.ContainsAny(s[:1], "+-0123456789.") {
-		if intRe.MatchString(s) {
+		if intRe().MatchString(s) {
 			if v, ok := parseRubyInt(s); ok {
 				return v, true
 			}
 		}
-		if sexIntRe.MatchString(s) {
+		if sexIntRe().MatchString(s) {
 			return sexagesimal(s), true
 		}
-		if sexFltRe.MatchString(s) {
+		if sexFltRe().MatchString(s) {
 			return sexagesimalFloat(s), true
 		}
-		if floatRe.MatchString(s) {
+		if floatRe().MatchString(s) {
 			return parseRubyFloat(s), true
 		}
 	}
