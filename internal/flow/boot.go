@@ -114,7 +114,7 @@ func (s *Session) appBoot(ctx context.Context, version string, along *pruneAlong
 // running container is stopped — drained first where the role drains
 // (switchOver, drain.go). first are commands the start's exec runs before
 // anything else (the host's tag move), for drained roles only; along, the
-// deploy's prune, starts on the host once the new container exists.
+// deploy's prune, starts on the host once the new container is healthy.
 func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string, first []commands.Cmd, along *pruneAlong) error {
 	app := commands.NewApp(s.Cfg, role.Name).AtVersion(version)
 	if !s.drains(app) {
@@ -175,10 +175,9 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	if err != nil {
 		return err
 	}
-	along.start(ctx, host)
 	s.report(host, role.Name, "healthy-wait", version)
 	since, _, _ := strings.Cut(out, "\n")
-	return s.switchOver(ctx, host, app, version, strings.TrimSpace(since), old)
+	return s.switchOver(ctx, host, app, version, strings.TrimSpace(since), old, along)
 }
 
 // bootRoleMRSK is MRSK 0.13's boot of one role, kept for roles that do not

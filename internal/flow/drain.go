@@ -47,7 +47,11 @@ func (s *Session) drains(app commands.App) bool {
 // healthy, then drains and stops old, the role's previously newest running
 // container — where a switch stops the old container. A new container that
 // never gets healthy leaves old serving, untouched.
-func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version, since string, old *commands.Container) error {
+//
+// along, the deploy's prune (prune.go), starts on the host the moment the
+// new container is healthy: it then shares the host with the wait for the
+// old container's next health check, not with the new one's start.
+func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version, since string, old *commands.Container, along *pruneAlong) error {
 	var stop commands.Cmd
 	if old != nil {
 		stop = app.StopNamed(old.Name)
@@ -56,8 +60,11 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	// each stage the script reaches is a state of the host's live line
 	stages := func(line string) {
 		switch {
-		case line == "new healthy" && old != nil:
-			s.report(host, app.Role(), "draining", old.Name)
+		case line == "new healthy":
+			along.start(ctx, host)
+			if old != nil {
+				s.report(host, app.Role(), "draining", old.Name)
+			}
 		case strings.HasPrefix(line, "traefik ") || strings.HasPrefix(line, "old without cord"):
 			s.report(host, app.Role(), "stopping old", old.Name)
 		}

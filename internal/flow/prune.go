@@ -66,9 +66,11 @@ func (s *Session) pruneBatch() commands.Cmd {
 }
 
 // pruneAlong is a deploy's prune run beside its boot: a host's prune starts
-// as soon as the host's new container exists, on a channel of its own, so
-// it runs while the switch waits for docker's health checks and Traefik,
-// instead of after the last host has switched (a deliberate difference
+// as soon as the host's new container is healthy, on a channel of its own,
+// so it runs while the switch waits for the old container's next health
+// check and Traefik, instead of after the last host has switched (not
+// earlier: on a small host it would slow the new container's start and
+// first checks, which the switch waits for) (a deliberate difference
 // from MRSK, docs/deviations.md). Nothing it removes can be needed: the new
 // container holds its image, the old one still runs, and pruning only ever
 // removes stopped containers beyond the newest five and images no container
