@@ -83,8 +83,8 @@ func (r *zdResult) report() string {
 	fmt.Fprintf(&b, "%s: overall %s\n", r.mode, r.all)
 	for i, s := range r.steps {
 		w := r.windows[i]
-		fmt.Fprintf(&b, "  %-8s %5.1fs  switch window: n=%d failed=%d rate=%.0f/s p50=%s p99=%s late=%s versions=%v errors=%v; on exit: %v\n",
-			s.name, s.done.Sub(s.start).Seconds(), w.Total, w.Failed, w.Rate(), w.P50.Round(10*time.Microsecond),
+		fmt.Fprintf(&b, "  %-8s %5.1fs  switch window: n=%d keep-alive=%d failed=%d rate=%.0f/s p50=%s p99=%s late=%s versions=%v errors=%v; on exit: %v\n",
+			s.name, s.done.Sub(s.start).Seconds(), w.Total, w.KeepAlive, w.Failed, w.Rate(), w.P50.Round(10*time.Microsecond),
 			w.P99.Round(10*time.Microsecond), w.MaxLate.Round(time.Millisecond), w.ByVersion, w.ByError, s.answers)
 	}
 	return b.String()
@@ -201,6 +201,14 @@ func checkZeroDowntime(t *testing.T, res load.Result, steps []zdStep) {
 	for v, n := range all.ByVersion {
 		if v != "v1" && v != "v2" {
 			t.Errorf("%d responses were neither v1 nor v2 but %q (statuses %v)", n, v, all.ByStatus)
+		}
+	}
+	for _, s := range steps {
+		// both kinds of client crossed every switch: requests on connections opened before it
+		// and kept open through it, and requests on connections opened during it
+		w := load.Summarize(load.Window(res.Records, s.start, s.done.Add(2*time.Second)))
+		if w.KeepAlive == 0 || w.KeepAlive == w.Total {
+			t.Errorf("%s: %d of %d requests in the switch window were on kept-alive connections; want both kinds", s.name, w.KeepAlive, w.Total)
 		}
 	}
 	for i, s := range steps {
