@@ -270,3 +270,18 @@ func TestHangingKeepAliveClientDoesNotHoldBackTheSchedule(t *testing.T) {
 		t.Errorf("a request was sent %s late while one client hung and two were free (%s)", s.MaxLate, s)
 	}
 }
+
+// The kinds take turns: with slow answers the open-loop fresh workers could take every
+// request; the mix stays what the counts say (1 keep-alive : 3 fresh here).
+func TestKindsTakeTurnsEvenWhenSlow(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond)
+		fmt.Fprintln(w, "v1 host")
+	}))
+	defer srv.Close()
+	res := runFor(t, Config{Targets: []Target{{"a", srv.URL}}, Rate: 200, KeepAlive: 2, Fresh: 6}, 500*time.Millisecond)
+	s := Summarize(res.Records)
+	if want := s.Total / 4; s.Failed != 0 || s.Total < 20 || s.KeepAlive < want-1 || s.KeepAlive > want+1 {
+		t.Errorf("summary %s: want a quarter of the requests on kept-alive connections", s)
+	}
+}
