@@ -236,3 +236,52 @@ func TestFreshWorkersKeepSendingWhileOneHangs(t *testing.T) {
 		t.Errorf("summary %s; the hung requests were released and must have completed", s)
 	}
 }
+
+// A request goes to a free worker: a keep-alive client stuck on a hanging answer takes no
+// more requests, and the others keep the schedule (nothing queues behind the stuck one).
+func TestHangingKeepAliveClientDoesNotHoldBackTheSchedule(t *testing.T) {
+	release := make(chan struct{})
+	var first sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hang := false
+		first.Do(func() { hang = true })
+		if hang {
+			<-release
+		}
+		fmt.Fprintln(w, "v1 host")
+	}))
+	defer srv.Close()
+	r, err := Start(Config{Targets: []Target{{"a", srv.URL}}, Rate: 200, KeepAlive: 3, Fresh: 0, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	close(release)
+	// on after the release, so whatever had queued behind the hanging request is sent too
+	time.Sleep(300 * time.Millisecond)
+	s := Summarize(r.Stop().Records)
+	// counts, not timings: about 260 in 1.3 s; generous bounds for a loaded machine
+	if s.Failed != 0 || s.Total < 150 {
+		t.Errorf("summary %s: want ~260 requests, none failed", s)
+	}
+	// a fixed share per worker would have queued a third of the second's requests behind the
+	// hanging one, sent up to a second late
+	if s.MaxLate > 300*time.Millisecond {
+		t.Errorf("a request was sent %s late while one client hung and two were free (%s)", s.MaxLate, s)
+	}
+}
+
+// The kinds take turns: with slow answers the open-loop fresh workers could take every
+// request; the mix stays what the counts say (1 keep-alive : 3 fresh here).
+func TestKindsTakeTurnsEvenWhenSlow(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond)
+		fmt.Fprintln(w, "v1 host")
+	}))
+	defer srv.Close()
+	res := runFor(t, Config{Targets: []Target{{"a", srv.URL}}, Rate: 200, KeepAlive: 2, Fresh: 6}, 500*time.Millisecond)
+	s := Summarize(res.Records)
+	if want := s.Total / 4; s.Failed != 0 || s.Total < 20 || s.KeepAlive < want-1 || s.KeepAlive > want+1 {
+		t.Errorf("summary %s: want a quarter of the requests on kept-alive connections", s)
+	}
+}

@@ -13,6 +13,7 @@ import (
 // Summary counts a set of records.
 type Summary struct {
 	Total     int
+	KeepAlive int            // sent on a kept-alive connection; the rest each on a fresh one
 	Failed    int            // Record.Failed: transport errors and 5xx
 	ByStatus  map[int]int    // 0 = no response
 	ByVersion map[string]int // "" = a response that was not "<version> <hostname>"
@@ -36,6 +37,9 @@ func Summarize(recs []Record) Summary {
 	first, last := recs[0].Start, recs[0].Start
 	for _, r := range recs {
 		s.Total++
+		if r.KeepAlive {
+			s.KeepAlive++
+		}
 		if r.Failed() {
 			s.Failed++
 		}
@@ -119,7 +123,7 @@ func (s Summary) Rate() float64 {
 // String is one line, maps in a fixed order so two runs compare by eye.
 func (s Summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "n=%d failed=%d rate=%.0f/s p50=%s p99=%s max=%s late=%s", s.Total, s.Failed, s.Rate(),
+	fmt.Fprintf(&b, "n=%d keep-alive=%d failed=%d rate=%.0f/s p50=%s p99=%s max=%s late=%s", s.Total, s.KeepAlive, s.Failed, s.Rate(),
 		round(s.P50), round(s.P99), round(s.Max), round(s.MaxLate))
 	fmt.Fprintf(&b, " status=%s versions=%s", fmtMap(s.ByStatus), fmtMap(s.ByVersion))
 	if len(s.ByError) > 0 {

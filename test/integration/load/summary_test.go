@@ -19,7 +19,7 @@ func TestSummarizeCountsAndPercentiles(t *testing.T) {
 			Status: 200, Version: "v1", Host: "h1", Latency: time.Duration(i) * time.Millisecond})
 	}
 	recs = append(recs,
-		Record{Start: t0, Target: "b", Status: 502, Latency: time.Second},
+		Record{Start: t0, Target: "b", Status: 502, Latency: time.Second, KeepAlive: true},
 		Record{Start: t0, Target: "b", Err: "connection refused", Latency: 2 * time.Second})
 	s := Summarize(recs)
 	if s.Total != 102 || s.Failed != 2 || s.ByStatus[200] != 100 || s.ByStatus[502] != 1 || s.ByStatus[0] != 1 {
@@ -32,7 +32,7 @@ func TestSummarizeCountsAndPercentiles(t *testing.T) {
 	if s.P50 != 51*time.Millisecond || s.P99 != time.Second || s.Max != 2*time.Second {
 		t.Errorf("p50=%s p99=%s max=%s", s.P50, s.P99, s.Max)
 	}
-	want := "n=102 failed=2 rate=1020/s p50=51ms p99=1s max=2s late=0s status={0:1 200:100 502:1} versions={:1 v1:100} errors={connection refused:1}"
+	want := "n=102 keep-alive=1 failed=2 rate=1020/s p50=51ms p99=1s max=2s late=0s status={0:1 200:100 502:1} versions={:1 v1:100} errors={connection refused:1}"
 	if s.String() != want {
 		t.Errorf("String()\n got %s\nwant %s", s, want)
 	}

@@ -33,6 +33,14 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+func TestNoRequestLog(t *testing.T) {
+	rec := httptest.NewRecorder()
+	newHandler("v7", "web-1", nil).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != http.StatusOK || rec.Body.String() != "v7 web-1\n" {
+		t.Errorf("GET / without a request log = %d %q", rec.Code, rec.Body.String())
+	}
+}
+
 func TestUnhealthyOn(t *testing.T) {
 	if !sickOn("10.0.0.1, 10.0.0.2", "10.0.0.2-0123456789ab") || sickOn("10.0.0.1", "10.0.0.12-0123456789ab") || sickOn("", "x-1") {
 		t.Error("sickOn")
