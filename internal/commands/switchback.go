@@ -72,14 +72,16 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 // traefikDropped is the case patterns that find Traefik applying a docker
 // configuration that no longer names any of ips (any docker configuration
 // when the addresses are unknown). Traefik logs "Configuration received"
-// when its docker provider hands one over, but applies it only once its
-// providers throttle allows (at most providersThrottleDuration after the
-// one before): a container stopped right after that line can still get
-// requests meanwhile, which then fail. So the line only arms the wait (in
-// a, set to 0 before); what ends it is the configuration being built —
-// the first "Creating server" line after it that names none of ips — or,
-// for a Traefik that does not log that, traefikThrottleBound after the
-// line, the longest a throttle holds a configuration (r=throttled).
+// before the configuration is in use: v2.11 right before it builds the
+// new handlers and swaps them in, earlier v2 releases before their
+// providers throttle too (up to providersThrottleDuration ahead). A
+// container stopped right after that line can still get requests, which
+// then fail. So the line only arms the wait (in a, set to 0 before); what
+// ends it is the configuration being built — the first "Creating server"
+// line after it that names none of ips — or, for a Traefik that does not
+// log that, traefikThrottleBound after the line, the longest a throttle
+// holds a configuration (r=throttled). A configuration naming ips again
+// disarms it.
 func traefikDropped(ips []string) string {
 	// the timer's output goes to the FIFO only: a process holding the
 	// exec's own stdout or stderr would keep the exec open after the end
@@ -88,7 +90,7 @@ func traefikDropped(ips []string) string {
 	if len(ips) == 0 {
 		return `*"Configuration received"*providerName=docker*) ` + arm +
 			` *"Creating server "*) if [ "$a" = 1 ]; then r=switched; break; fi;;` +
-			` mrsk-throttle-bound) r=throttled; break;;`
+			` mrsk-throttle-bound) if [ "$a" = 1 ]; then r=throttled; break; fi;;`
 	}
 	var named []string
 	for _, ip := range ips {
@@ -97,7 +99,7 @@ func traefikDropped(ips []string) string {
 	old := strings.Join(named, "|") + ")"
 	return `*"Configuration received"*providerName=docker*) case "$l" in ` + old + ` a=0;; *) ` + arm + ` esac;;` +
 		` *"Creating server "*) if [ "$a" = 1 ]; then case "$l" in ` + old + ` ;; *) r=switched; break;; esac; fi;;` +
-		` mrsk-throttle-bound) r=throttled; break;;`
+		` mrsk-throttle-bound) if [ "$a" = 1 ]; then r=throttled; break; fi;;`
 }
 
 // traefikThrottleBound is the longest Traefik holds a configuration it
