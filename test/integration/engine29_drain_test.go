@@ -3,7 +3,6 @@
 package integration
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,21 +46,10 @@ func TestDrainOnDockerEngine29(t *testing.T) {
 	}()
 
 	p.release("v2")
-	steps := []zdStep{
-		{name: "deploy", args: []string{"deploy", "-v"}, want: "v2"},
-		{name: "redeploy", args: []string{"redeploy", "-v"}, want: "v2"},
-		{name: "rollback", args: []string{"rollback", v1, "-v"}, want: "v1"},
-	}
+	steps := zdSteps(v1)
 	for i := range steps {
 		s := &steps[i]
-		s.start = run.Mark(s.name + "-start")
-		r := p.must(s.args...)
-		s.done = run.Mark(s.name + "-done")
-		var b strings.Builder
-		for _, l := range r.lines {
-			fmt.Fprintf(&b, "%7.3fs %s\n", l.at.Seconds(), l.text)
-		}
-		s.out = b.String()
+		r := p.runMarked(run, s)
 		for _, h := range e.Hosts {
 			if !strings.Contains(r.out, h.Addr+": old unhealthy") {
 				t.Errorf("%s on %s: the old container was not drained through its cord (no \"old unhealthy\"); output:\n%s", s.name, h.Name, r.out)

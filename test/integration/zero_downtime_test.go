@@ -78,6 +78,29 @@ type zdResult struct {
 	windows []load.Summary
 }
 
+// zdSteps are the commands run under load: deploy and redeploy of v2, rollback to v1.
+func zdSteps(v1 string) []zdStep {
+	return []zdStep{
+		{name: "deploy", args: []string{"deploy", "-v"}, want: "v2"},
+		{name: "redeploy", args: []string{"redeploy", "-v"}, want: "v2"},
+		{name: "rollback", args: []string{"rollback", v1, "-v"}, want: "v1"},
+	}
+}
+
+// runMarked runs s's command, marks its start and end in run's records, and keeps its timed
+// output in s.out, which explains a failed request against the switch's lines.
+func (p *project) runMarked(run *load.Run, s *zdStep) *result {
+	s.start = run.Mark(s.name + "-start")
+	r := p.must(s.args...)
+	s.done = run.Mark(s.name + "-done")
+	var b strings.Builder
+	for _, l := range r.lines {
+		fmt.Fprintf(&b, "%7.3fs %s\n", l.at.Seconds(), l.text)
+	}
+	s.out = b.String()
+	return r
+}
+
 func (r *zdResult) report() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: overall %s\n", r.mode, r.all)
@@ -127,23 +150,12 @@ func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service strin
 	time.Sleep(2 * time.Second)
 
 	p.release("v2")
-	steps := []zdStep{
-		{name: "deploy", args: []string{"deploy", "-v"}, want: "v2"},
-		{name: "redeploy", args: []string{"redeploy", "-v"}, want: "v2"},
-		{name: "rollback", args: []string{"rollback", v1, "-v"}, want: "v1"},
-	}
+	steps := zdSteps(v1)
 	for i := range steps {
 		s := &steps[i]
-		s.start = run.Mark(s.name + "-start")
-		r := p.must(s.args...)
-		s.done = run.Mark(s.name + "-done")
+		r := p.runMarked(run, s)
 		s.answers = answersNow(hosts)
 		s.serving = runningHostnames(t, hosts, service)
-		var b strings.Builder
-		for _, l := range r.lines {
-			fmt.Fprintf(&b, "%7.3fs %s\n", l.at.Seconds(), l.text)
-		}
-		s.out = b.String()
 		if drain && !strings.Contains(r.out, "healthy, then draining ") {
 			t.Errorf("mrsk %s did not drain the old containers; output:\n%s", s.name, r.out)
 		}
