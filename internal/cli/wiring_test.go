@@ -53,6 +53,13 @@ func (f *fakeHosts) Run(_ context.Context, host string, cmd cmdline.Command, _ .
 	f.add(host + " " + line)
 	out := ""
 	switch {
+	case strings.Contains(line, commands.HostStateMark):
+		// the pull with the host's containers read beside it: web's as
+		// its role state below
+		if host == "10.0.0.1" {
+			out = "web|/app-web-v0|running|2026-01-01T00:00:00Z|.mrsk/cords/v0|\nweb|/app-web-vold|exited|2025-12-01T00:00:00Z|.mrsk/cords/vold|\n"
+		}
+		out += commands.HostStateMark
 	case strings.Contains(line, "xargs -r docker inspect --format '{{.Name}}|"):
 		// the role state: v0 runs, with a cord, no address
 		// and the older vold, stopped
@@ -123,18 +130,18 @@ func TestEveryCommandReachesItsFlow(t *testing.T) {
 		want    []string // lines of the trace, each a substring
 		notWant []string
 	}{
-		{[]string{"setup"}, []string{"10.0.0.3 docker -v", "10.0.0.3 docker run --name app-db", "local docker buildx build --push", "docker start app-web-v1 || docker run"}, nil},
-		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 { docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } & { { docker login", "docker pull acme/app:v1", "docker run --name traefik", "docker start app-web-v1 || docker run", "xargs docker stop", "docker image prune"}, nil},
-		{[]string{"deploy", "-P"}, []string{"docker pull acme/app:v1", "docker start app-web-v1 || docker run"}, []string{"docker buildx build"}},
-		{[]string{"redeploy"}, []string{"local docker buildx build --push", "docker start app-web-v1 || docker run"}, []string{"docker run --name traefik", "docker image prune", "local docker login"}},
-		{[]string{"rollback", "v0"}, []string{"10.0.0.2 docker container ls --all --filter name=^app-workers-v0$ --quiet", "10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:v0 acme/app:latest", "docker start app-web-v0 || docker run"}, []string{"docker pull", "docker build"}},
+		{[]string{"setup"}, []string{"10.0.0.3 docker -v", "10.0.0.3 docker run --name app-db", "local docker buildx build --push", "docker run --detach --restart unless-stopped --name app-web-v1"}, nil},
+		{[]string{"deploy"}, []string{"local docker login", "local docker buildx build --push", "10.0.0.2 docker login", "10.0.0.2 { docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } & { { echo", "docker pull acme/app:v1", "docker run --name traefik", "docker run --detach --restart unless-stopped --name app-web-v1", "xargs docker stop", "docker image prune"}, nil},
+		{[]string{"deploy", "-P"}, []string{"docker pull acme/app:v1", "docker run --detach --restart unless-stopped --name app-web-v1"}, []string{"docker buildx build"}},
+		{[]string{"redeploy"}, []string{"local docker buildx build --push", "docker run --detach --restart unless-stopped --name app-web-v1"}, []string{"docker run --name traefik", "docker image prune", "local docker login"}},
+		{[]string{"rollback", "v0"}, []string{"10.0.0.2 docker container ls --all --filter name=^app-workers-v0$ --quiet", "10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:v0 acme/app:latest", "docker run --detach --restart unless-stopped --name app-web-v0"}, []string{"docker pull", "docker build"}},
 		{[]string{"rollback"}, []string{"10.0.0.1 docker ps --all --quiet --filter label=service=app --filter label=role=web | xargs -r docker inspect", "docker tag acme/app:vold acme/app:latest", "docker start app-web-vold"}, nil},
 		{[]string{"rollback", "-y"}, []string{"docker tag acme/app:vold acme/app:latest", "docker start app-workers-vold || docker run"}, nil},
-		{[]string{"deploy", "--lock-wait", "1m"}, []string{"10.0.0.1 mkdir mrsk_lock", "docker start app-web-v1 || docker run"}, nil},
+		{[]string{"deploy", "--lock-wait", "1m"}, []string{"10.0.0.1 mkdir mrsk_lock", "docker run --detach --restart unless-stopped --name app-web-v1"}, nil},
 		{[]string{"details"}, []string{"10.0.0.1 docker ps --filter name=^traefik$", "10.0.0.2 docker ps --filter label=service=app --filter label=role=workers", "10.0.0.3 docker ps --filter label=service=app-db"}, []string{"mkdir mrsk_lock"}},
 		{[]string{"audit"}, []string{"10.0.0.1 tail -n 50 mrsk-app-audit.log"}, nil},
 		{[]string{"remove", "-y"}, []string{"10.0.0.1 docker container stop traefik", "10.0.0.3 rm -rf app-db", "10.0.0.2 docker logout"}, nil},
-		{[]string{"app", "boot"}, []string{"docker start app-web-latest || docker run"}, []string{"docker pull"}},
+		{[]string{"app", "boot"}, []string{"docker run --detach --restart unless-stopped --name app-web-latest"}, []string{"docker pull"}},
 		{[]string{"app", "start"}, []string{"10.0.0.1 docker start app-web-v1"}, nil},
 		{[]string{"app", "stop"}, []string{"10.0.0.2 docker ps --quiet --filter label=service=app --filter label=role=workers --filter status=running --filter status=restarting --latest | xargs docker stop"}, nil},
 		{[]string{"app", "details"}, []string{"10.0.0.1 docker ps --filter label=service=app --filter label=role=web"}, nil},

@@ -209,7 +209,7 @@ var quotingCases = []quotingCase{
 		a := NewApp(cfg, v)
 		return lines(a.Info(), a.InfoJSON(), a.CurrentRunningVersion(), a.ListContainers(), a.ListContainersJSON(), a.ListContainerNames(),
 			a.RemoveContainers(), a.RemoveImages(), a.Start(), a.Stop(""), a.RemoveEnvFiles(),
-			a.ListVersions([]string{v}, []string{v}), a.CurrentRunningContainerID(), a.RoleState(), a.RoleStateOnEngine()), nil
+			a.ListVersions([]string{v}, []string{v}), a.CurrentRunningContainerID(), a.RoleState(), a.RoleStateOnEngine(), HostState(a)), nil
 	}},
 	{name: "container name (read from a host)", slot: exact, build: func(h *harness, v string) ([]unit, error) {
 		cfg := h.base()

@@ -145,11 +145,15 @@ func (s *Session) runningVersions(ctx context.Context, host string, app commands
 		out, err := s.capture(ctx, host, app.ListVersions(nil, nil))
 		return strings.Fields(out), err
 	}
-	state, err := s.readRoleState(ctx, host, app, true)
-	if err != nil {
-		return nil, err
+	// read beside the deploy's pull, unless a hook ran since
+	state, ok := s.keptRoleState(host, app.Role())
+	if !ok {
+		var err error
+		if state, err = s.readRoleState(ctx, host, app, true); err != nil {
+			return nil, err
+		}
+		s.keepRoleState(host, app.Role(), state)
 	}
-	s.keepRoleState(host, app.Role(), state)
 	var versions []string
 	for _, c := range state {
 		if c.Running() {

@@ -163,7 +163,15 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 		// is made again, or it would never turn healthy
 		batch = append(batch, commands.MakeCord(existing.Cord))
 	}
-	startOrRun, err := app.StartOrRun(commands.ContainerHostname(host, hex))
+	// the state says whether the version's container exists: a new one is
+	// run straight away, without MRSK's `docker start` that fails first
+	// (a whole docker command on the switch's path); an existing one
+	// (a rollback) starts, and is run if it went in between
+	start := app.StartOrRun
+	if existing == nil {
+		start = app.Run
+	}
+	startOrRun, err := start(commands.ContainerHostname(host, hex))
 	if err != nil {
 		return err
 	}

@@ -118,28 +118,56 @@ func (s *Session) pull(ctx context.Context, withLogin bool) error {
 	hosts := s.Sel.Hosts()
 	return s.withDelivery(ctx, hosts, version, func() error {
 		if s.batched() {
-			// login (when the registry step left it to here), audit line,
-			// clean and pull in one exec per host
+			// login (when the registry step left it to here), audit line
+			// and pull in one exec per host. Without MRSK's clean (`docker
+			// image rm --force` of the tag first): the pull asks the
+			// registry for the tag's digest either way, so the clean only
+			// cost a docker command and, when the pull then failed, the
+			// host's copy of the version
 			var login commands.Cmd
 			if withLogin {
 				if login, err = s.loginCmd(); err != nil {
 					return err
 				}
 			}
-			pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version),
-				commands.Tolerant(b.Clean()), b.Pull())
-			// the host's docker versions, for the boot's docker run, asked
-			// while the pull runs (role_state.go)
-			pull = commands.Beside(pull, commands.EngineAPI())
+			pullOnly := commands.Batch("builder.pull", s.auditor().Record("Pulled image with version "+version), b.Pull())
+			pull := commands.Batch("builder.pull", login, s.auditor().Record("Pulled image with version "+version), b.Pull())
+			// the host's docker versions and its drained roles' containers,
+			// for the stale-container check and the boot, read while the
+			// pull runs (role_state.go)
+			side := commands.EngineAPI()
+			state := commands.Batch("docker.engine_api", commands.Tolerant(commands.EngineAPI()),
+				commands.HostState(commands.NewApp(s.Cfg, "")))
 			return s.registryReach(s.onHosts(ctx, hosts, func(ctx context.Context, host string) error {
 				s.report(host, "", "pulling", version)
-				out, err := s.exec(ctx, host, pull, false)
+				main := pull
+				if withLogin {
+					// logged in beside the build (registryLogin)
+					if err, started := s.logins.result(host); started {
+						if err != nil {
+							s.progressFailed(host, "", err)
+							return err
+						}
+						main = pullOnly
+					}
+				}
+				drained := s.drainedRoles(host)
+				c := commands.Beside(main, side)
+				if len(drained) > 0 {
+					c = commands.Beside(main, state)
+				}
+				out, err := s.exec(ctx, host, c, false)
 				if err != nil {
 					s.progressFailed(host, "", err)
 					return err
 				}
 				if e := commands.ParseEngine(out); e != (commands.Engine{}) {
 					s.keepEngine(host, e)
+				}
+				for _, app := range drained {
+					if state, ok := app.ParseHostState(out); ok {
+						s.keepRoleState(host, app.Role(), state)
+					}
 				}
 				s.report(host, "", "pulled", version)
 				return nil
@@ -211,7 +239,15 @@ func (s *Session) registryLogin(ctx context.Context) error {
 		return s.registryReach(err)
 	}
 	if s.batched() && !s.standalone {
-		return nil // the hosts log in with their pull (deploySteps: pullWith(true))
+		// the hosts log in beside the build (MRSK too logs in everywhere
+		// before building): the pull waits for its host's login; where
+		// none was started (a dry run), the login goes into the pull's
+		// exec
+		for _, h := range s.Sel.Hosts() {
+			host := h
+			s.logins.start(host, func() error { return s.run(ctx, host, login) })
+		}
+		return nil
 	}
 	return s.registryReach(s.onHosts(ctx, s.Sel.Hosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, login)

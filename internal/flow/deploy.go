@@ -15,12 +15,17 @@ import (
 // Deploy builds, ships and boots the configured version (flows.md §3).
 // skipPush (-P) pulls the image already in the registry instead.
 func (s *Session) Deploy(ctx context.Context, skipPush bool) error {
-	// batched, each host prunes while its switch waits (prune.go)
+	// batched, each host logs in to the registry while the image builds,
+	// and prunes while its switch waits (prune.go)
 	var along *pruneAlong
 	if s.batched() {
 		along = s.pruneAlongside()
+		s.logins = s.newHostRuns()
+		defer func() { s.logins = nil }()
 	}
-	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush, along) }, along.wait)
+	logins := s.logins
+	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush, along) },
+		func() { along.wait(); logins.wait() })
 }
 
 // Redeploy is Deploy without registry login, Traefik and pruning

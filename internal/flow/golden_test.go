@@ -196,7 +196,10 @@ func sameRunPerHost(t *testing.T, want, got []string) {
 
 // besideLast moves each host's prune run beside its switch (pruneAlong,
 // prune.go) to the end of the host's lines: running on a channel of its
-// own, where it falls among the switch's lines depends on timing.
+// own, where it falls among the switch's lines depends on timing. A
+// host's registry login beside the build (registryLogin) keeps its place,
+// before the host's pull, which waits for it, but not its barrier: the
+// local commands it runs beside are timing too.
 func besideLast(byHost map[string][]string) map[string][]string {
 	for h, lines := range byHost {
 		var rest, beside []string
@@ -204,6 +207,9 @@ func besideLast(byHost map[string][]string) map[string][]string {
 			if strings.Contains(l, "Pruned containers >> ") {
 				beside = append(beside, l)
 				continue
+			}
+			if n, cmd, ok := strings.Cut(l, " "); ok && n != "" && strings.HasPrefix(cmd, "docker login ") {
+				l = "* " + cmd
 			}
 			rest = append(rest, l)
 		}

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"sync"
 
 	"github.com/mrsk-go/mrsk/internal/commands"
 )
@@ -79,44 +78,22 @@ func (s *Session) pruneBatch() commands.Cmd {
 // "Prune" step then only waits for those prunes, and prunes the hosts whose
 // boot never got that far as before.
 type pruneAlong struct {
-	s       *Session
-	mu      sync.Mutex
-	started map[string]*pruneRun
-}
-
-// pruneRun is one host's prune: err is set when done is closed.
-type pruneRun struct {
-	done chan struct{}
-	err  error
+	s    *Session
+	runs *hostRuns
 }
 
 func (s *Session) pruneAlongside() *pruneAlong {
-	return &pruneAlong{s: s, started: map[string]*pruneRun{}}
+	return &pruneAlong{s: s, runs: s.newHostRuns()}
 }
 
 // start starts host's prune, once; a nil pruneAlong or a dry run does
 // nothing (the step then prints the prune where MRSK runs it).
 func (p *pruneAlong) start(ctx context.Context, host string) {
-	if p == nil || p.s.DryRun {
+	if p == nil {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if _, ok := p.started[host]; ok {
-		return
-	}
-	r := &pruneRun{done: make(chan struct{})}
-	p.started[host] = r
 	prune := p.s.pruneBatch()
-	run := func() {
-		defer close(r.done)
-		r.err = p.s.run(ctx, host, prune)
-	}
-	if p.s.Sequential {
-		run() // one thing at a time (tests): where it starts, it runs
-		return
-	}
-	go run()
+	p.runs.start(host, func() error { return p.s.run(ctx, host, prune) })
 }
 
 // orNow is the Prune step's body: wait for the prunes the boot started and
@@ -128,14 +105,10 @@ func (p *pruneAlong) orNow(pruneAll func(context.Context) error) func(context.Co
 	return func(ctx context.Context) error {
 		prune := p.s.pruneBatch()
 		return p.s.onHosts(ctx, p.s.Sel.Hosts(), func(ctx context.Context, host string) error {
-			p.mu.Lock()
-			r, ok := p.started[host]
-			p.mu.Unlock()
-			if !ok {
-				return p.s.run(ctx, host, prune)
+			if err, started := p.runs.result(host); started {
+				return err
 			}
-			<-r.done
-			return r.err
+			return p.s.run(ctx, host, prune)
 		})
 	}
 }
@@ -143,16 +116,7 @@ func (p *pruneAlong) orNow(pruneAll func(context.Context) error) func(context.Co
 // wait returns once every started prune has ended: a deploy that failed
 // after some hosts started theirs still holds the lock until then.
 func (p *pruneAlong) wait() {
-	if p == nil {
-		return
-	}
-	p.mu.Lock()
-	runs := make([]*pruneRun, 0, len(p.started))
-	for _, r := range p.started {
-		runs = append(runs, r)
-	}
-	p.mu.Unlock()
-	for _, r := range runs {
-		<-r.done
+	if p != nil {
+		p.runs.wait()
 	}
 }

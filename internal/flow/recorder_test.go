@@ -83,7 +83,11 @@ func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (strin
 	r.record(host, shown)
 	rep := reply{}
 	if r.script != nil {
-		rep = r.script(host, cmd.String())
+		if c := cmd.String(); strings.Contains(c, commands.HostStateMark) {
+			rep = hostStateReply(r.script, host, c)
+		} else {
+			rep = r.script(host, c)
+		}
 	}
 	if rep.err != nil {
 		return "", rep.err
@@ -97,6 +101,37 @@ func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (strin
 			Stdout: strings.TrimSpace(rep.out), Stderr: strings.TrimSpace(rep.stderr)}
 	}
 	return strings.TrimSpace(rep.out), nil
+}
+
+// hostStateReply answers a pull with the host-state query beside it
+// (commands.HostState): the script answers the whole line (a pull that
+// fails fails it), and the read the way it answers role web's own
+// role-state query, so a script that sets a role's containers sets them
+// for both.
+func hostStateReply(script script, host, cmd string) reply {
+	rep := script(host, cmd)
+	if rep.err != nil || rep.status != 0 {
+		return rep
+	}
+	_, rest, _ := strings.Cut(cmd, "ids=$(docker ps --all --quiet ")
+	filters, _, _ := strings.Cut(rest, ")")
+	role := "docker ps --all --quiet " + filters + " --filter label=role=web | xargs -r docker inspect --format '{{.Name}}|'"
+	if strings.Contains(cmd, "docker version --format 'engine ") {
+		role = "{ docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } && { " + role + " ; }"
+	}
+	st := script(host, role)
+	if st.err != nil || st.status != 0 {
+		return rep // the read failed: no mark
+	}
+	lines := []string{strings.TrimSpace(rep.out)}
+	for _, l := range strings.Split(strings.TrimSpace(st.out), "\n") {
+		if strings.HasPrefix(l, "/") {
+			l = "web|" + l
+		}
+		lines = append(lines, l)
+	}
+	rep.out = strings.Join(append(lines, commands.HostStateMark), "\n")
+	return rep
 }
 
 // masked shows secret content (an uploaded file, stdin) with each secret

@@ -9,9 +9,10 @@ import (
 // A drained role's boot needs the role's containers on the host (which
 // one runs, which to start, their cords) and, where it runs a new
 // container, what the host's docker can do (commands.Engine). Both come
-// from one exec, read once before the boot — by the deploy's stale-container
-// check or the rollback's look for its version — and kept for it, so the
-// boot itself starts with its start. A rollback starts existing containers:
+// from one exec, read once before the boot — beside the deploy's pull (all
+// the host's roles at once, commands.HostState), by the stale-container
+// check, or by the rollback's look for its version — and kept for it, so
+// the boot itself starts with its start. A rollback starts existing containers:
 // it does not ask the engine.
 
 // readRoleState reads the role's containers on host; batched, with
@@ -68,6 +69,26 @@ func (s *Session) roleState(ctx context.Context, host string, app commands.App) 
 		return st, nil
 	}
 	return s.readRoleState(ctx, host, app, true)
+}
+
+// keptRoleState is the role's state on host as read earlier in this run
+// (beside the pull), left kept for the boot.
+func (s *Session) keptRoleState(host, role string) ([]commands.Container, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.states[host+"|"+role]
+	return st, ok
+}
+
+// drainedRoles are the selected roles on host that drain, as builders.
+func (s *Session) drainedRoles(host string) []commands.App {
+	var apps []commands.App
+	for _, r := range s.Sel.RolesOn(host) {
+		if app := commands.NewApp(s.Cfg, r.Name); s.drains(app) {
+			apps = append(apps, app)
+		}
+	}
+	return apps
 }
 
 // keepRoleState remembers a role's state for the boot that follows.

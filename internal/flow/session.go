@@ -110,6 +110,9 @@ type Session struct {
 	engines map[string]commands.Engine
 	// standalone: the command is `registry login` itself, not a step
 	standalone bool
+	// logins are a deploy's registry logins on the hosts, started by its
+	// registry step to run beside the build, for its pull (build.go)
+	logins *hostRuns
 }
 
 // batched reports whether consecutive commands for a host go in one exec
