@@ -23,6 +23,8 @@ var placesNoValue = map[string]bool{
 	"Traefik.Info": true, "Traefik.RemoveContainer": true, "Traefik.RemoveImage": true,
 	"Traefik.RemoveEnvFile": true, "Traefik.RemoveByName": true, "Traefik.Running": true,
 	"Traefik.StartIfStopped": true, "Traefik.InfoJSON": true, "Lock.AwaitRelease": true, "OrElse": true, "Beside": true,
+	// combinators: their pid is a constant shell name, checked by shellName
+	"Background": true, "Await": true,
 }
 
 // TestQuotingCoversEveryBuilder: every function of the package that builds

@@ -14,6 +14,9 @@ import (
 // `latest` tag, moved by every boot.
 const latestVersion = "latest"
 
+// tagPid is the shell variable of the start exec's background tag.
+const tagPid = "mrsk_tag"
+
 // AppBoot boots version ("" = the `latest` tag) on the selected app hosts
 // (flows.md §6) inside the lock. A failure keeps the lock.
 func (s *Session) AppBoot(ctx context.Context, version string) error {
@@ -52,7 +55,8 @@ func (s *Session) appBoot(ctx context.Context, version string, along *pruneAlong
 	for _, h := range hosts {
 		s.report(h, "", "waiting", "")
 		if roles := s.Sel.RolesOn(h); s.batched() && len(roles) > 0 && s.drains(commands.NewApp(s.Cfg, roles[0].Name)) {
-			tagFirst[h] = []commands.Cmd{s.auditor().Record(line), tag}
+			// the tag runs beside the start, awaited at its end (bootRole)
+			tagFirst[h] = []commands.Cmd{s.auditor().Record(line), commands.Background(tag, tagPid)}
 			continue
 		}
 		tagHosts = append(tagHosts, h)
@@ -178,6 +182,9 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	// the host's clock before the start: the switch waits for the events
 	// after it
 	batch = append(batch, commands.Cmd{Command: commands.HostTime()}, startOrRun)
+	if len(first) > 0 {
+		batch = append(batch, commands.Await(tagPid)) // the tag, started first
+	}
 	s.bootProgress().markChanged(host, role.Name)
 	out, err := s.capture(ctx, host, commands.Batch("app.start", batch...))
 	if err != nil {
