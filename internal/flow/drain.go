@@ -49,8 +49,12 @@ func (s *Session) drains(app commands.App) bool {
 // never gets healthy leaves old serving, untouched.
 //
 // along, the deploy's prune (prune.go), starts on the host the moment the
-// new container is healthy: it then shares the host with the wait for the
-// old container's next health check, not with the new one's start.
+// old container is out of rotation (the new one healthy where there is no
+// old one): it then shares the host with Traefik's reaction and the old
+// container's stop, not with the new one's start or the old one's next
+// health check, which the switch waits for (bench/deploy: with the prune
+// beside it, that check came 1.5–2.7 s after the new container was
+// healthy instead of 0.6–0.8 s).
 func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version, since string, old *commands.Container, along *pruneAlong) error {
 	var stop commands.Cmd
 	if old != nil {
@@ -61,11 +65,17 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	stages := func(line string) {
 		switch {
 		case line == "new healthy":
-			along.start(ctx, host)
-			if old != nil {
-				s.report(host, app.Role(), "draining", old.Name)
+			if old == nil {
+				along.start(ctx, host)
+				break
 			}
-		case strings.HasPrefix(line, "traefik ") || strings.HasPrefix(line, "old without cord"):
+			s.report(host, app.Role(), "draining", old.Name)
+		case strings.HasPrefix(line, "old "):
+			along.start(ctx, host)
+			if line == "old without cord" {
+				s.report(host, app.Role(), "stopping old", old.Name)
+			}
+		case strings.HasPrefix(line, "traefik "):
 			s.report(host, app.Role(), "stopping old", old.Name)
 		}
 	}

@@ -65,18 +65,20 @@ func (s *Session) pruneBatch() commands.Cmd {
 }
 
 // pruneAlong is a deploy's prune run beside its boot: a host's prune starts
-// as soon as the host's new container is healthy, on a channel of its own,
-// so it runs while the switch waits for the old container's next health
-// check and Traefik, instead of after the last host has switched (not
-// earlier: on a small host it would slow the new container's start and
-// first checks, which the switch waits for) (a deliberate difference
-// from MRSK, docs/deviations.md). Nothing it removes can be needed: the new
-// container holds its image, the old one still runs, and pruning only ever
-// removes stopped containers beyond the newest five and images no container
-// uses. The container stopped by this switch is counted by the next
-// deploy's prune, so up to six stopped containers stay meanwhile. The
-// "Prune" step then only waits for those prunes, and prunes the hosts whose
-// boot never got that far as before.
+// as soon as the host's old container is out of Traefik's rotation (its
+// cut seen by docker; the new container healthy where there is no old
+// one), on a channel of its own, so it runs while the switch waits for
+// Traefik and the old container's stop, instead of after the last host has
+// switched (not earlier: on a small host it slows the new container's
+// start and checks and the old one's next check, which the switch waits
+// for) (a deliberate difference from MRSK, docs/deviations.md). Nothing it
+// removes can be needed: the new container holds its image, the old one
+// is the newest stopped container if its stop comes first, and pruning
+// only ever removes stopped containers beyond the newest five and images
+// no container uses. The container stopped by this switch may be counted
+// only by the next deploy's prune, so up to six stopped containers stay
+// meanwhile. The "Prune" step then only waits for those prunes, and
+// prunes the hosts whose boot never got that far as before.
 type pruneAlong struct {
 	s    *Session
 	runs *hostRuns
