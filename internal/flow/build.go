@@ -151,12 +151,20 @@ func (s *Session) pull(ctx context.Context, withLogin bool) error {
 						main = pullOnly
 					}
 				}
+				// Traefik too, where nothing runs between (traefik_pull.go)
+				main, traefik, err := s.withTraefik(host, main)
+				if err != nil {
+					return err
+				}
 				drained := s.drainedRoles(host)
 				c := commands.Beside(main, side)
 				if len(drained) > 0 {
 					c = commands.Beside(main, state)
 				}
 				out, err := s.exec(ctx, host, c, false)
+				if traefik {
+					err = s.traefikInPullDone(host, out, err)
+				}
 				if err != nil {
 					s.progressFailed(host, "", err)
 					return err

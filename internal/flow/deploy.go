@@ -21,7 +21,10 @@ func (s *Session) Deploy(ctx context.Context, skipPush bool) error {
 	if s.batched() {
 		along = s.pruneAlongside()
 		s.logins = s.newHostRuns()
-		defer func() { s.logins = nil }()
+		// nothing runs between the pull and Traefik's step but the
+		// pre-deploy hook: without one, Traefik is ensured in the pull
+		s.traefikInPull = !s.hookRuns("pre-deploy")
+		defer func() { s.logins, s.traefikInPull, s.traefikDone = nil, false, nil }()
 	}
 	logins := s.logins
 	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush, along) },
@@ -41,7 +44,7 @@ func (s *Session) deploySteps(version string, skipPush bool, along *pruneAlong) 
 		// with their pull
 		s.deliverStep(skipPush, s.batched()),
 		s.hookStep("pre-deploy"),
-		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBoot},
+		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBootAfterPull},
 	}
 	steps = append(steps, s.healthAndBootSteps(version, along)...)
 	return append(steps, Step{Name: "Prune old containers and images", Where: "app hosts", Run: along.orNow(s.pruneAll)})

@@ -145,12 +145,17 @@ func (s *Session) planned(where, line string) {
 // hookStep runs a local hook (flows.md §2): skipped when hooks are
 // skipped or the file does not exist. extra details (e.g. runtime) follow
 // the standard variables.
+// hookRuns reports whether the hook name would run: it exists and hooks
+// are not skipped.
+func (s *Session) hookRuns(name string) bool {
+	return !s.SkipHooks && s.FileExists(commands.NewHook(s.Cfg, s.who()).Path(name))
+}
+
 func (s *Session) hookStep(name string, extra ...commands.Tag) Step {
-	hook := commands.NewHook(s.Cfg, s.who())
 	return Step{
 		Name:  "Running the " + name + " hook",
 		Where: "local",
-		Skip:  func() bool { return s.SkipHooks || !s.FileExists(hook.Path(name)) },
+		Skip:  func() bool { return !s.hookRuns(name) },
 		Run: func(ctx context.Context) error {
 			details := []commands.Tag{
 				{Name: "hosts", Value: strings.Join(s.Sel.Hosts(), ",")},

@@ -113,6 +113,11 @@ type Session struct {
 	// logins are a deploy's registry logins on the hosts, started by its
 	// registry step to run beside the build, for its pull (build.go)
 	logins *hostRuns
+	// traefikInPull: a deploy without a pre-deploy hook ensures Traefik in
+	// each Traefik host's pull exec; traefikDone holds those hosts, with
+	// the failure if Traefik's part failed (traefik.go)
+	traefikInPull bool
+	traefikDone   map[string]error
 }
 
 // batched reports whether consecutive commands for a host go in one exec

@@ -17,17 +17,28 @@ func (s *Session) TraefikBoot(ctx context.Context) error {
 // MRSK, which ignores the run's failure, so a stopped Traefik stayed
 // stopped (and every host answered nothing) while the command succeeded.
 func (s *Session) traefikBoot(ctx context.Context) error {
-	t, login, run, err := s.traefikRun()
+	boot, err := s.traefikBootCmd(false)
 	if err != nil {
 		return err
 	}
-	// start first: where Traefik exists (every deploy after the first) a
-	// start is all it takes, where a `docker run` would fail on the name
-	// after a registry login; only a host without it logs in and runs it
-	boot := commands.OrElse("traefik.boot", t.StartIfStopped(), commands.Batch("traefik.boot", login, run))
 	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
 		return s.run(ctx, host, boot)
 	})
+}
+
+// traefikBootCmd is Traefik's boot on one host. Start first: where Traefik
+// exists (every deploy after the first) a start is all it takes, where a
+// `docker run` would fail on the name after a registry login; only a host
+// without it logs in (unless loggedIn) and runs it.
+func (s *Session) traefikBootCmd(loggedIn bool) (commands.Cmd, error) {
+	t, login, run, err := s.traefikRun()
+	if err != nil {
+		return commands.Cmd{}, err
+	}
+	if loggedIn {
+		login = commands.Cmd{}
+	}
+	return commands.OrElse("traefik.boot", t.StartIfStopped(), commands.Batch("traefik.boot", login, run)), nil
 }
 
 // traefikRun is the Traefik builder, the registry login and Traefik's run
