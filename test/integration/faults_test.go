@@ -354,7 +354,8 @@ func TestFaultPullFailsOnOneHost(t *testing.T) {
 			restoreRegistryForward(t, bad)
 		}
 	})
-	r := p.mrskFault([]string{"deploy"}, onLine("Build and push app image..."), func(*os.Process) error {
+	// once bad has logged in (beside the build): its pull then finds no tags
+	r := p.mrskFault([]string{"deploy"}, onLoggedIn(bad), func(*os.Process) error {
 		moved = true
 		return forwardRegistryTo(bad, empty)
 	})
