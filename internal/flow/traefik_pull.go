@@ -42,10 +42,10 @@ func (s *Session) withTraefik(host string, main commands.Cmd) (c commands.Cmd, o
 // failure, when the pull itself succeeded and Traefik's part failed (the
 // Traefik step reports it); it returns the error left for the pull.
 func (s *Session) traefikInPullDone(host, out string, err error) error {
-	pulled := strings.Contains(out, pulledMark)
+	pulled := hasLine(out, pulledMark)
 	var ee *cmdline.ExitError
 	if err != nil && errors.As(err, &ee) {
-		pulled = strings.Contains(ee.Stdout, pulledMark)
+		pulled = hasLine(ee.Stdout, pulledMark)
 	}
 	if err != nil && !pulled {
 		return err // the pull failed: the step fails there
@@ -78,4 +78,15 @@ func (s *Session) traefikBootAfterPull(ctx context.Context) error {
 		}
 		return s.run(ctx, host, boot)
 	})
+}
+
+// hasLine reports whether text has line as one of its lines: a mark, not
+// a word inside docker's output (an image may be named like it).
+func hasLine(text, line string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == line {
+			return true
+		}
+	}
+	return false
 }
