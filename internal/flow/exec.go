@@ -142,15 +142,15 @@ func (s *Session) planned(where, line string) {
 	s.Out.Say("  %-15s %s", where, strings.ReplaceAll(line, "\n", "\n                  "))
 }
 
-// hookStep runs a local hook (flows.md §2): skipped when hooks are
-// skipped or the file does not exist. extra details (e.g. runtime) follow
-// the standard variables.
 // hookRuns reports whether the hook name would run: it exists and hooks
 // are not skipped.
 func (s *Session) hookRuns(name string) bool {
 	return !s.SkipHooks && s.FileExists(commands.NewHook(s.Cfg, s.who()).Path(name))
 }
 
+// hookStep runs a local hook (flows.md §2): skipped when hooks are
+// skipped or the file does not exist. extra details (e.g. runtime) follow
+// the standard variables.
 func (s *Session) hookStep(name string, extra ...commands.Tag) Step {
 	return Step{
 		Name:  "Running the " + name + " hook",

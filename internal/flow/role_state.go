@@ -12,8 +12,8 @@ import (
 // from one exec, read once before the boot — beside the deploy's pull (all
 // the host's roles at once, commands.HostState), by the stale-container
 // check, or by the rollback's look for its version — and kept for it, so
-// the boot itself starts with its start. A rollback starts existing containers:
-// it does not ask the engine.
+// the boot itself starts with its start. A rollback starts existing
+// containers: it does not ask the engine.
 
 // readRoleState reads the role's containers on host; batched, with
 // forRun (a boot that may docker run a new container) the same exec also

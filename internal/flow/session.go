@@ -115,7 +115,7 @@ type Session struct {
 	logins *hostRuns
 	// traefikInPull: a deploy without a pre-deploy hook ensures Traefik in
 	// each Traefik host's pull exec; traefikDone holds those hosts, with
-	// the failure if Traefik's part failed (traefik.go)
+	// the failure if Traefik's part failed (traefik_pull.go)
 	traefikInPull bool
 	traefikDone   map[string]error
 }
