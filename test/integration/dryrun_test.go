@@ -61,7 +61,8 @@ func TestDryRunChangesNothing(t *testing.T) {
 		for _, want := range []string{
 			h.Addr + " ",
 			fmt.Sprintf("docker pull %s/%s:%s", p.e.Registry, p.service, v2),
-			fmt.Sprintf("docker start dry-run-web-%s || docker run", v2),
+			// no container of v2 yet: it is run straight away
+			fmt.Sprintf("docker run --detach --restart unless-stopped --name dry-run-web-%s ", v2),
 			fmt.Sprintf("docker stop dry-run-web-%s'", v1), // the switch script stops the drained container by name
 		} {
 			if !strings.Contains(r.out, want) {
