@@ -100,9 +100,10 @@ func (s *Session) createBuilder(ctx context.Context, b commands.Builder) error {
 	return nil
 }
 
-// pullWith pulls the version onto the app hosts. login (deploy, batched:
-// its registry step logged in only on this machine) puts the hosts' registry
-// login into the same exec as the pull.
+// pullWith pulls the version onto the app hosts. login (deploy, batched):
+// each host's pull waits for the login its registry step started beside
+// the build, or, where none was started (a dry run), logs in within the
+// pull's exec.
 func (s *Session) pullWith(login bool) func(context.Context) error {
 	return func(ctx context.Context) error {
 		return s.pull(ctx, login)

@@ -40,8 +40,9 @@ func (s *Session) Redeploy(ctx context.Context, skipPush bool) error {
 func (s *Session) deploySteps(version string, skipPush bool, along *pruneAlong) []Step {
 	steps := []Step{
 		{Name: "Log into image registry", Where: "local + app hosts", Run: s.registryLogin},
-		// batched, the registry step logs in only here: the hosts log in
-		// with their pull
+		// batched, the registry step logs in here and starts the hosts'
+		// logins beside the build; each host's pull waits for its login
+		// (or, where none was started, logs in itself)
 		s.deliverStep(skipPush, s.batched()),
 		s.hookStep("pre-deploy"),
 		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBootAfterPull},
@@ -54,8 +55,9 @@ func (s *Session) redeploySteps(version string, skipPush bool) []Step {
 	return append([]Step{s.deliverStep(skipPush, false), s.hookStep("pre-deploy")}, s.healthAndBootSteps(version, nil)...)
 }
 
-// deliverStep pushes (unless skipPush) and pulls; login: the hosts log in
-// to the registry with their pull (a redeploy logs in nowhere, as MRSK's).
+// deliverStep pushes (unless skipPush) and pulls; login: the hosts are
+// logged in to the registry by the time they pull, beside the build or in
+// the pull's exec (a redeploy logs in nowhere, as MRSK's).
 func (s *Session) deliverStep(skipPush, login bool) Step {
 	if skipPush {
 		return Step{Name: "Pull app image", Where: "app hosts", Run: s.pullWith(login)}
