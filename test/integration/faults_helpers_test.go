@@ -231,24 +231,6 @@ func onLine(s string) trigger {
 	return trigger{fmt.Sprintf("a line with %q", s), func(l string) bool { return strings.Contains(l, s) }}
 }
 
-// onLoggedIn triggers once h's registry login, which a deploy runs beside
-// the build, has finished: a fault injected then meets h's pull, not its
-// login. The trigger reads the lines in order, one at a time.
-func onLoggedIn(h *env.Host) trigger {
-	id := ""
-	return trigger{"the end of the registry login on " + h.Addr, func(l string) bool {
-		if id == "" {
-			if strings.Contains(l, "Running docker login ") && strings.HasSuffix(strings.TrimSpace(l), " on "+h.Addr) {
-				if i, j := strings.Index(l, "["), strings.Index(l, "]"); i >= 0 && j > i {
-					id = l[i : j+1]
-				}
-			}
-			return false
-		}
-		return strings.Contains(l, id+" Finished")
-	}}
-}
-
 // onSwitch triggers when app boot has started the new container on h and waits for it to
 // get healthy (the start batch itself runs quietly, at DEBUG).
 func onSwitch(h *env.Host) trigger {

@@ -354,11 +354,14 @@ func TestFaultPullFailsOnOneHost(t *testing.T) {
 			restoreRegistryForward(t, bad)
 		}
 	})
-	// once bad has logged in (beside the build): its pull then finds no tags
-	r := p.mrskFault([]string{"deploy"}, onLoggedIn(bad), func(*os.Process) error {
-		moved = true
-		return forwardRegistryTo(bad, empty)
-	})
+	// bad answers from the empty registry before the deploy starts: its
+	// login (beside the build) succeeds there, its pull finds no tags. A
+	// fault injected mid-deploy would race that login.
+	moved = true
+	if err := forwardRegistryTo(bad, empty); err != nil {
+		t.Fatal(err)
+	}
+	r := p.mrskFault([]string{"deploy"}, onLine("Acquiring the deploy lock..."), func(*os.Process) error { return nil })
 	p.expectFailure("pull fails on one host", r,
 		"Build and push app image: Exception while executing on host "+bad.Addr, "manifest unknown")
 	p.expectLock(false)
