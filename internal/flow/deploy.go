@@ -45,7 +45,7 @@ func (s *Session) deploySteps(version string, skipPush bool, along *pruneAlong) 
 		// (or, where none was started, logs in itself)
 		s.deliverStep(skipPush, s.batched()),
 		s.hookStep("pre-deploy"),
-		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBootAfterPull},
+		{Name: "Ensure Traefik is running", Where: "traefik hosts", Run: s.traefikBoot},
 	}
 	steps = append(steps, s.healthAndBootSteps(version, along)...)
 	return append(steps, Step{Name: "Prune old containers and images", Where: "app hosts", Run: along.orNow(s.pruneAll)})

@@ -22,6 +22,10 @@ func (s *Session) traefikBoot(ctx context.Context) error {
 		return err
 	}
 	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
+		// a deploy's pull may have ensured it already (traefik_pull.go)
+		if err, ok := s.traefikInPullResult(host); ok {
+			return err
+		}
 		return s.run(ctx, host, boot)
 	})
 }

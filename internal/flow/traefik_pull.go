@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -13,8 +12,8 @@ import (
 // A deploy without a pre-deploy hook has nothing to run between its pull
 // and "Ensure Traefik is running": each Traefik host's pull exec then also
 // ensures Traefik, in the background beside the pull (a deliberate
-// difference from MRSK, docs/deviations.md), and the step only reports
-// how that went.
+// difference from MRSK, docs/deviations.md), and the step (traefikBoot)
+// only reports how that went there.
 
 // pulledMark is printed by a pull exec that ensures Traefik once the pull
 // has succeeded: an exec that failed after it failed in Traefik's part.
@@ -59,25 +58,14 @@ func (s *Session) traefikInPullDone(host, out string, err error) error {
 	return nil
 }
 
-// traefikBootAfterPull is deploy's "Ensure Traefik is running": the hosts
-// whose pull ensured it report how that went; the others boot it now.
-func (s *Session) traefikBootAfterPull(ctx context.Context) error {
+// traefikInPullResult is how a deploy's pull that ensured Traefik on host
+// went for Traefik; ok is false where no pull did (traefikBoot then boots
+// it).
+func (s *Session) traefikInPullResult(host string) (err error, ok bool) {
 	s.mu.Lock()
-	done := s.traefikDone
-	s.mu.Unlock()
-	if len(done) == 0 {
-		return s.traefikBoot(ctx)
-	}
-	boot, err := s.traefikBootCmd(false)
-	if err != nil {
-		return err
-	}
-	return s.onHosts(ctx, s.Sel.TraefikHosts(), func(ctx context.Context, host string) error {
-		if err, ok := done[host]; ok {
-			return err
-		}
-		return s.run(ctx, host, boot)
-	})
+	defer s.mu.Unlock()
+	err, ok = s.traefikDone[host]
+	return err, ok
 }
 
 // hasLine reports whether text has line as one of its lines: a mark, not
