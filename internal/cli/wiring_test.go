@@ -67,6 +67,9 @@ func (f *fakeHosts) Run(_ context.Context, host string, cmd cmdline.Command, _ .
 		if strings.Contains(line, "role=workers") {
 			out = "/app-workers-v0|running|2026-01-01T00:00:00Z||\n/app-workers-vold|exited|2025-12-01T00:00:00Z||"
 		}
+	case strings.Contains(line, "docker events") && strings.Contains(line, "echo 'start ok'"):
+		// a boot's start and switch (commands.StartAndSwitch)
+		out = "c0ffee\nstart ok\nnew healthy\nold unhealthy\ntraefik switched"
 	case strings.Contains(line, "docker events"):
 		out = "new healthy\nold unhealthy\ntraefik switched"
 	case strings.Contains(line, "{ date +%s.%N ; }"):

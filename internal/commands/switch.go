@@ -136,43 +136,96 @@ func waitFor(stream string, bound time.Duration, cases string) string {
 		int(bound.Seconds()+0.999), stream, cases)
 }
 
-// SwitchWait is the script that finishes a drained switch on the host,
-// with everything it waits for taken from docker's events and Traefik's
-// log:
+// switchDir is the exec shell's variable holding StartAndSwitch's FIFOs.
+const switchDir = "mrsk_sw"
+
+// eventsFormat prints a container event as "<name> <action>". Action, not
+// the Status that MRSK-era scripts read: Docker 29 (API 1.52) dropped
+// Status from the events it sends and its CLI from the template's fields.
+const eventsFormat = "'{{.Actor.Attributes.name}} {{.Action}}'"
+
+// StartAndSwitch is a drained role's boot on a host in one exec: start
+// (the batch that runs or starts the new container) and the switch that
+// follows it, with everything the switch waits for taken from docker's
+// events and Traefik's log:
 //
+//  0. before start, one `docker events` stream for the new and the old
+//     container begins, so its start-up is spent beside docker's own
+//     work; once start has succeeded the exec prints `start ok`;
 //  1. until the new container reports healthy (or dies, or newBound
 //     passes: then it exits 3, the old container untouched);
-//  2. when there is an old container: its cord is cut, then until docker
-//     reports it unhealthy (at most unhealthyBound) and Traefik has logged
-//     a configuration without its addresses (at most traefikBound);
+//  2. when there is an old container: its cord is cut and Traefik's log
+//     followed from then on, then until docker reports it unhealthy (at
+//     most unhealthyBound) and Traefik has logged and built a
+//     configuration without its addresses (at most traefikBound);
 //  3. the old container is stopped (stop, from App.Stop), whatever 2 saw.
 //
 // An old container without a cord (run by MRSK) is stopped after MRSK's
-// 2 s pause instead.
+// 2 s pause instead. A failed start fails the exec before `start ok`, with
+// start's status.
 //
-// It prints one line per stage (`new healthy|died|timeout`, `old
-// unhealthy|…`, `traefik switched|timeout`) for the flow's log.
-func SwitchWait(newName, since string, newBound time.Duration, old *Container, unhealthyBound, traefikBound time.Duration, stop Cmd) Cmd {
+// It prints one line per stage (`start ok`, `new healthy|died|timeout`,
+// `old unhealthy|…`, `traefik switched|…`) for the flow's log.
+func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Container, unhealthyBound, traefikBound time.Duration, stop Cmd) Cmd {
 	q := shell.Quote
-	events := func(name string) string {
-		return "docker events --since " + q(since) + " --filter container=" + q(name) +
-			" --filter event=health_status --filter event=die --format '{{.Status}}'"
+	dir := `"$` + switchDir + `"`
+	fifo := func(name string) string { return `"$` + switchDir + "/" + name + `"` }
+	drains := old != nil && old.Cord != ""
+	events := cmdline.New("timeout", seconds(newBound+unhealthyBound+traefikBound), "docker", "events",
+		"--since", `"$(date +%s.%N)"`, "--filter", q("container="+newName))
+	if drains {
+		events = events.Add("--filter", q("container="+old.Name))
 	}
-	script := waitFor(events(newName), newBound,
-		`"health_status: healthy") r=healthy; break;; die) r=died; break;;`) +
+	events = events.Add("--filter", "event=health_status", "--filter", "event=die", "--format", eventsFormat,
+		"1<>"+fifo("e"), "2>&1", "</dev/null")
+
+	// the script's own words run in sh, whatever the login shell; $1 is
+	// the FIFOs' directory
+	is := func(name, action string) string { return `"` + shell.InDoubleQuotes(name) + " " + action + `")` }
+	script := `d=$1; ` + fifoWait(`"$d/e"`, newBound, "mrsk-bound-new",
+		is(newName, "health_status: healthy")+` r=healthy; break;; `+is(newName, "die")+` r=died; break;;`) +
 		`; echo "new $r"; [ "$r" = healthy ] || exit 3`
 	switch {
-	case old != nil && old.Cord == "":
+	case old != nil && !drains:
 		// run by MRSK or an older mrsk: nothing takes it out of Traefik's
 		// rotation, so MRSK's pause before the stop
 		script += `; echo "old without cord"; sleep 2; ` + stop.String()
-	case old != nil:
-		traefik := traefikDropped(old.IPs)
+	case drains:
+		// Traefik's log is followed from the cut on, so that its client's
+		// start-up passes while the old container's next check comes
 		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") +
-			"; " + waitFor(events(old.Name), unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
-			`; echo "old $r"; ` +
-			`a=0; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefik) +
-			`; echo "traefik $r"; ` + stop.String()
+			`; { timeout ` + seconds(unhealthyBound+traefikBound) + ` docker logs --since "$t" -f ` + TraefikContainer +
+			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; ` +
+			fifoWait(`"$d/e"`, unhealthyBound, "mrsk-bound-old",
+				is(old.Name, "health_status: unhealthy")+` r=unhealthy; break;; `+is(old.Name, "die")+` r=died; break;;`) +
+			`; echo "old $r"; a=0; k=; ` +
+			fifoWait(`"$d/t"`, traefikBound, "mrsk-bound-traefik", traefikDropped(old.IPs, `"$d/t"`)) +
+			`; kill $p $k 2>/dev/null; echo "traefik $r"; ` + stop.String()
 	}
-	return named("app.switch_wait", cmdline.New("sh", "-c", q(script)))
+
+	out := start
+	out.Name = "app.start_switch"
+	out.Command = cmdline.New(switchDir+"=$(mktemp", "-d)", "&&", "mkfifo", fifo("e"), fifo("t"), "&&", "{").
+		Append(events).Add("&", "}", "&&", "mrsk_ev=$!", "&&", "{").
+		Append(start.Command).Add(";", "}", "&&", "echo", q("start ok"), "&&", "sh", "-c", q(script), "mrsk-switch", dir,
+		";", "mrsk_rc=$?", ";", "kill", "$mrsk_ev", "2>/dev/null", ";", "rm", "-rf", dir, ";", "exit", "$mrsk_rc")
+	out.Files = append(append([]File(nil), start.Files...), stop.Files...)
+	out.Query = false
+	return out
+}
+
+// fifoWait is a shell snippet that reads the lines of the FIFO fifo (a
+// quoted path) until one matches a case pattern, which sets r and breaks;
+// r is "timeout" when bound passed first (a timer writes the line bound
+// into the FIFO) or every writer went away. The timer is ended with the
+// wait.
+func fifoWait(fifo string, bound time.Duration, boundLine, cases string) string {
+	return fmt.Sprintf(`r=timeout; { sleep %s; echo %s; } 1<>%s 2>/dev/null & b=$!; `+
+		`while IFS= read -r l; do case "$l" in %s %s) break;; esac; done < %s; kill $b 2>/dev/null`,
+		seconds(bound), boundLine, fifo, cases, boundLine, fifo)
+}
+
+// seconds is d in whole seconds, rounded up, for sleep and timeout.
+func seconds(d time.Duration) string {
+	return fmt.Sprint(int64((d + time.Second - 1) / time.Second))
 }

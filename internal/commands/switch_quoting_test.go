@@ -8,39 +8,67 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/shell"
 )
 
-// TestSwitchWaitQuoting runs the switch script, with hostile container
-// names, times, cord directories and addresses (all read from a host), in
-// a real sh with the real mktemp, mkfifo and timeout it uses, and a docker
-// stub recording its argv: every value must reach docker (and rm) intact.
-func TestSwitchWaitQuoting(t *testing.T) {
+// TestStartAndSwitchQuoting runs a boot's start-and-switch exec, with
+// hostile container names, cord directories and addresses (all read from
+// a host), in a real sh with the real mktemp, mkfifo and timeout it uses,
+// and a docker stub recording its argv: every value must reach docker (and
+// rm) intact.
+func TestStartAndSwitchQuoting(t *testing.T) {
 	bin, log := stubbedShell(t, `#!/bin/sh
 f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
 printf '%s\0' "${0##*/}" "$@" > "$f"
 case "$1" in
-events) case "$*" in *container=old-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
+events) for a; do case "$a" in container=new-*) echo "${a#container=} health_status: healthy";; esac; done
+        for a; do case "$a" in container=old-*) echo "${a#container=} health_status: unhealthy";; esac; done;;
 logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
       echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0';;
 esac
 `)
 	cfg := loadConfig(t, baseConfig, secretEnv)
-	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
+	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x y ;|&*?", "x\ny", "-v", "é ${HOME}"} {
 		old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}}
-		c := SwitchWait("new-"+v, v, 5*time.Second, old, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
+		start := Cmd{Command: cmdline.New("echo", shell.Quote(v))}
+		wantOut := v + "\nstart ok\nnew healthy\nold unhealthy\ntraefik switched\n"
+		bound := 5 * time.Second
+		if strings.Contains(v, "\n") {
+			// docker never names a container so; its events' lines could
+			// not say it: the wait ends at its bound, nothing ran
+			wantOut, bound = v+"\nstart ok\nnew timeout\n", time.Second
+		}
+		c := StartAndSwitch(start, "new-"+v, bound, old, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
 		out, err := runStubbed(t, bin, log, c.String())
-		if err != nil || string(out) != "new healthy\nold unhealthy\ntraefik switched\n" {
+		if string(out) != wantOut || (err != nil) != strings.Contains(v, "\n") {
 			t.Errorf("%q: %v\n%s", v, err, out)
 		}
 		calls := recordedCalls(t, log)
+		events := slices.IndexFunc(calls, func(c []string) bool {
+			return len(c) > 3 && c[1] == "events" && c[2] == "--since" &&
+				slices.Equal(c[4:], []string{"--filter", "container=new-" + v, "--filter", "container=old-" + v,
+					"--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Actor.Attributes.name}} {{.Action}}"})
+		})
+		if events < 0 {
+			t.Errorf("%q: no docker events call in %q", v, calls)
+		}
+		if strings.Contains(v, "\n") {
+			checkCalls(t, v, calls, nil)
+			continue
+		}
 		want := [][]string{
-			{"docker", "events", "--since", v, "--filter", "container=new-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
-			{"docker", "events", "--since", v, "--filter", "container=old-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
 			{"rm", "-f", "cords/" + v + "/cord"},
 			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
 			{"docker", "stop"},
 		}
 		checkCalls(t, v, calls, want)
+		if !slices.ContainsFunc(calls, func(c []string) bool {
+			return len(c) == 6 && c[1] == "logs" && c[4] == "-f" && c[5] == "traefik"
+		}) {
+			t.Errorf("%q: no docker logs call in %q", v, calls)
+		}
 	}
 }
 
@@ -58,7 +86,7 @@ func mustReadDir(t *testing.T, dir string) []string {
 }
 
 // TestSwitchBackQuoting runs the put-back script with the same hostile
-// values as TestSwitchWaitQuoting, on the path that drains a healthy
+// values as TestStartAndSwitchQuoting, on the path that drains a healthy
 // leaving container: every value must reach docker (and rm) intact.
 func TestSwitchBackQuoting(t *testing.T) {
 	bin, log := stubbedShell(t, `#!/bin/sh
@@ -82,7 +110,7 @@ esac
 		calls := recordedCalls(t, log)
 		want := [][]string{
 			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "back-" + v},
-			{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Status}}"},
+			{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Action}}"},
 			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "leaving-" + v},
 			{"rm", "-f", "cords/" + v + "/cord"},
 			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
@@ -97,7 +125,7 @@ esac
 func stubbedShell(t *testing.T, stub string) (bin, log string) {
 	t.Helper()
 	bin = t.TempDir()
-	for _, tool := range []string{"sh", "mktemp", "mkfifo", "timeout", "date", "sleep", "xargs"} {
+	for _, tool := range []string{"sh", "mktemp", "mkfifo", "timeout", "date", "sleep", "xargs", "kill"} {
 		p, err := exec.LookPath(tool)
 		if err != nil {
 			t.Skipf("no %s", tool)

@@ -11,14 +11,23 @@ import (
 
 // fakeDocker puts a `docker` on PATH that answers `events` and `logs` with
 // the given lines (one every 50 ms, then it waits like the real stream)
-// and records every other call.
+// and records every other call. Its events are the new container's
+// (app-web-v2, $EVENTS) and the old one's (app-web-v1, $EVENTS_OLD): both,
+// each line after its container's name, where the format asks for the
+// name (StartAndSwitch's one stream); like Docker 29's client, it refuses
+// a format that reads the events' Status, which that version dropped.
 func fakeDocker(t *testing.T, events, logs string) (path, calls string) {
 	t.Helper()
 	dir := t.TempDir()
 	calls = filepath.Join(dir, "calls")
 	script := `#!/bin/sh
 case "$1" in
-events) case "$*" in *app-web-v1*) ev=$EVENTS_OLD;; *) ev=$EVENTS;; esac; printf '%s' "$ev" | while IFS= read -r l; do sleep 0.05; echo "$l"; done; sleep 30;;
+events) case "$*" in *'{{.Status}}'*) echo 'Error parsing format: template: :1:2: executing "" at <.Status>: can'"'"'t evaluate field Status in type *events.Message' >&2; exit 64;; esac
+        case "$*" in
+        *Attributes.name*) { printf '%s' "$EVENTS" | sed 's/^/app-web-v2 /'; case "$*" in *container=app-web-v1*) printf '%s' "$EVENTS_OLD" | sed 's/^/app-web-v1 /';; esac; };;
+        *app-web-v1*) printf '%s' "$EVENTS_OLD";;
+        *) printf '%s' "$EVENTS";;
+        esac | while IFS= read -r l; do sleep 0.05; echo "$l"; done; sleep 30;;
 logs) printf '%s' "$LOGS" | while IFS= read -r l; do sleep 0.05; echo "$l"; done; sleep 30;;
 inspect) echo "$*" >> ` + calls + `; case "$*" in *app-web-v1*) echo "$HEALTH_OLD";; *) echo "$HEALTH";; esac;;
 *) echo "$*" >> ` + calls + `;;
@@ -53,17 +62,23 @@ func runSwitch(t *testing.T, c Cmd, events, oldEvents, logs string, health ...st
 	return string(out), code, time.Since(start)
 }
 
+// startSwitch is StartAndSwitch of app-web-v2 after a start that prints
+// "run".
+func startSwitch(newBound time.Duration, old *Container, unhealthyBound, traefikBound time.Duration, stop Cmd) Cmd {
+	return StartAndSwitch(echoCmd("run"), "app-web-v2", newBound, old, unhealthyBound, traefikBound, stop)
+}
+
 func echoCmd(words ...string) Cmd {
 	return Cmd{Command: cmdline.New(append([]string{"echo"}, words...)...)}
 }
 
-func TestSwitchWaitStopsOnceTraefikDropsTheOld(t *testing.T) {
+func TestStartAndSwitchStopsOnceTraefikDropsTheOld(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(dir+"/cord", nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}}
-	c := SwitchWait("app-web-v2", "1700000000.5", 10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
+	c := startSwitch(10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
 	out, code, took := runSwitch(t, c,
 		"health_status: starting\nhealth_status: healthy\n", "health_status: unhealthy\n",
 		`msg="Configuration received: {\"url\":\"http://10.0.0.5:3000\"}" providerName=docker`+"\n"+
@@ -73,7 +88,7 @@ func TestSwitchWaitStopsOnceTraefikDropsTheOld(t *testing.T) {
 			// still in it) is not the new one applied
 			`msg="Creating server 1 http://10.0.0.5:3000" serverName=1`+"\n"+
 			`msg="Creating server 0 http://10.0.0.6:3000" serverName=0`+"\n")
-	if code != 0 || out != "new healthy\nold unhealthy\ntraefik switched\nstopped v1\n" {
+	if code != 0 || out != "run\nstart ok\nnew healthy\nold unhealthy\ntraefik switched\nstopped v1\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 	// nothing it started may keep its output open: the exec (like this
@@ -89,14 +104,14 @@ func TestSwitchWaitStopsOnceTraefikDropsTheOld(t *testing.T) {
 // Traefik logs "Configuration received" before its providers throttle lets
 // it apply the configuration; a Traefik that does not log building it is
 // waited for its longest throttle after that line, not stopped at once.
-func TestSwitchWaitWaitsForTraefikToApplyTheConfiguration(t *testing.T) {
+func TestStartAndSwitchWaitsForTraefikToApplyTheConfiguration(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(dir+"/cord", nil, 0o644)
 	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}}
-	c := SwitchWait("app-web-v2", "1", 10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
+	c := startSwitch(10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
 	out, code, took := runSwitch(t, c, "health_status: healthy\n", "health_status: unhealthy\n",
 		`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n")
-	if code != 0 || out != "new healthy\nold unhealthy\ntraefik throttled\nstopped v1\n" {
+	if code != 0 || out != "run\nstart ok\nnew healthy\nold unhealthy\ntraefik throttled\nstopped v1\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 	if took < traefikThrottleBound || took > traefikThrottleBound+3*time.Second {
@@ -104,13 +119,13 @@ func TestSwitchWaitWaitsForTraefikToApplyTheConfiguration(t *testing.T) {
 	}
 }
 
-func TestSwitchWaitLeavesTheOldAloneWhenTheNewDies(t *testing.T) {
+func TestStartAndSwitchLeavesTheOldAloneWhenTheNewDies(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(dir+"/cord", nil, 0o644)
 	old := &Container{Name: "app-web-v1", Cord: dir}
-	c := SwitchWait("app-web-v2", "1700000000.5", 10*time.Second, old, time.Second, time.Second, echoCmd("stopped"))
+	c := startSwitch(10*time.Second, old, time.Second, time.Second, echoCmd("stopped"))
 	out, code, took := runSwitch(t, c, "health_status: starting\ndie\n", "", "")
-	if code != 3 || out != "new died\n" {
+	if code != 3 || out != "run\nstart ok\nnew died\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 	if _, err := os.Stat(dir + "/cord"); err != nil {
@@ -121,19 +136,19 @@ func TestSwitchWaitLeavesTheOldAloneWhenTheNewDies(t *testing.T) {
 	}
 }
 
-func TestSwitchWaitTimesOut(t *testing.T) {
-	c := SwitchWait("app-web-v2", "1", time.Second, nil, time.Second, time.Second, echoCmd("stopped"))
+func TestStartAndSwitchTimesOut(t *testing.T) {
+	c := startSwitch(time.Second, nil, time.Second, time.Second, echoCmd("stopped"))
 	out, code, took := runSwitch(t, c, "health_status: starting\n", "", "")
-	if code != 3 || out != "new timeout\n" || took > 4*time.Second {
+	if code != 3 || out != "run\nstart ok\nnew timeout\n" || took > 4*time.Second {
 		t.Errorf("exit %d after %v, output %q", code, took, out)
 	}
 }
 
-func TestSwitchWaitOldWithoutCordKeepsMRSKsPause(t *testing.T) {
+func TestStartAndSwitchOldWithoutCordKeepsMRSKsPause(t *testing.T) {
 	old := &Container{Name: "app-web-v1"}
-	c := SwitchWait("app-web-v2", "1", 5*time.Second, old, time.Second, time.Second, echoCmd("stopped"))
+	c := startSwitch(5*time.Second, old, time.Second, time.Second, echoCmd("stopped"))
 	out, code, _ := runSwitch(t, c, "health_status: healthy\n", "", "")
-	if code != 0 || out != "new healthy\nold without cord\nstopped\n" {
+	if code != 0 || out != "run\nstart ok\nnew healthy\nold without cord\nstopped\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
 }

@@ -37,14 +37,14 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 	var parts []string
 	if target != "" {
 		events := "docker events --since " + q(since) + " --filter container=" + q(target) +
-			" --filter event=health_status --filter event=die --format '{{.Status}}'"
+			" --filter event=health_status --filter event=die --format '{{.Action}}'"
 		parts = append(parts, `h=$(`+healthOrState(target)+`); if [ "$h" = healthy ]; then r=healthy; else `+
 			waitFor(events, targetBound, `"health_status: healthy") r=healthy; break;; die) r=died; break;;`)+
 			`; fi; echo "back $r"; [ "$r" = healthy ] || exit 3`)
 	}
 	if leaving != nil {
 		events := "docker events --since \"$t\" --filter container=" + q(leaving.Name) +
-			" --filter event=health_status --filter event=die --format '{{.Status}}'"
+			" --filter event=health_status --filter event=die --format '{{.Action}}'"
 		var drain string
 		if leaving.Cord == "" {
 			// run without a cord: nothing takes it out of the rotation but
@@ -53,7 +53,7 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 		} else {
 			drain = `t=$(date +%s.%N); rm -f ` + q(leaving.Cord+"/cord") + "; " +
 				waitFor(events, unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
-				`; echo "leaving $r"; a=0; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.IPs)) +
+				`; echo "leaving $r"; a=0; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.IPs, `"$w/f"`)) +
 				`; echo "traefik $r"`
 		}
 		cut := ""
@@ -82,11 +82,11 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 // log that, traefikThrottleBound after the line, the longest a throttle
 // holds a configuration (r=throttled). A configuration naming ips again
 // disarms it.
-func traefikDropped(ips []string) string {
+func traefikDropped(ips []string, fifo string) string {
 	// the timer's output goes to the FIFO only: a process holding the
 	// exec's own stdout or stderr would keep the exec open after the end
-	arm := fmt.Sprintf(`if [ "$a" = 0 ]; then a=1; { sleep %g; echo mrsk-throttle-bound; } > "$w/f" 2>/dev/null & k=$!; fi;;`,
-		traefikThrottleBound.Seconds())
+	arm := fmt.Sprintf(`if [ "$a" = 0 ]; then a=1; { sleep %g; echo mrsk-throttle-bound; } > %s 2>/dev/null & k=$!; fi;;`,
+		traefikThrottleBound.Seconds(), fifo)
 	if len(ips) == 0 {
 		return `*"Configuration received"*providerName=docker*) ` + arm +
 			` *"Creating server "*) if [ "$a" = 1 ]; then r=switched; break; fi;;` +

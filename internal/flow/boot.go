@@ -3,7 +3,6 @@ package flow
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -179,20 +178,13 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 	if err != nil {
 		return err
 	}
-	// the host's clock before the start: the switch waits for the events
-	// after it
-	batch = append(batch, commands.Cmd{Command: commands.HostTime()}, startOrRun)
+	batch = append(batch, startOrRun)
 	if len(first) > 0 {
 		batch = append(batch, commands.Await(tagPid)) // the tag, started first
 	}
 	s.bootProgress().markChanged(host, role.Name)
-	out, err := s.capture(ctx, host, commands.Batch("app.start", batch...))
-	if err != nil {
-		return err
-	}
-	s.report(host, role.Name, "healthy-wait", version)
-	since, _, _ := strings.Cut(out, "\n")
-	return s.switchOver(ctx, host, app, version, strings.TrimSpace(since), old, along)
+	// the start and the switch share one exec (switchOver)
+	return s.switchOver(ctx, host, app, version, commands.Batch("app.start", batch...), old, along)
 }
 
 // bootRoleMRSK is MRSK 0.13's boot of one role, kept for roles that do not

@@ -50,12 +50,11 @@ func (f *fleet) script() script {
 		switch {
 		case strings.Contains(cmd, "xargs -r docker inspect --format '{{.Name}}|"):
 			return reply{out: f.roleState(key)}
-		case strings.Contains(cmd, "Booted app version"):
-			f.started[key] = true
-			return reply{out: "1681492051.000000001\nc0ffee"}
 		case strings.Contains(cmd, "Put back app version") && strings.Contains(cmd, "date +%s.%N"):
 			return reply{out: "1681492099.000000001"}
 		case strings.Contains(cmd, `echo "new $r"`):
+			// the start and the switch, in one exec
+			f.started[key] = true
 			if f.onSwitch != nil {
 				f.onSwitch(host)
 			}
@@ -128,8 +127,8 @@ func TestBootFailurePutsTheFleetBack(t *testing.T) {
 		t.Error("the lock must be released once every host is back")
 	}
 	inOrder(t, rec.lines,
-		"1.1.1.1   sh -c 'w=$(mktemp -d)", // the forward switch
-		"1.1.1.2   sh -c 'w=$(mktemp -d)", // never healthy
+		"1.1.1.1   mrsk_sw=$(mktemp -d)", // the forward start and switch
+		"1.1.1.2   mrsk_sw=$(mktemp -d)", // never healthy
 		"1.1.1.1   { echo [2023-04-14T17:07:31Z] [tester] [web] Put back app version oldver after the boot of abc123 failed >> mrsk-app-audit.log ; } && { mkdir -p /root/.mrsk/cords/app-web-oldver-0123456789ab && touch /root/.mrsk/cords/app-web-oldver-0123456789ab/cord ; } && { date +%s.%N ; } && { docker start app-web-oldver ; }",
 		"rm -f /root/.mrsk/cords/app-web-abc123-0123456789ab/cord",
 		"1.1.1.2   { echo [2023-04-14T17:07:31Z] [tester] [web] Put back app version oldver after the boot of abc123 failed >> mrsk-app-audit.log ; } && { mkdir -p /root/.mrsk/cords/app-web-oldver-0123456789ab && touch /root/.mrsk/cords/app-web-oldver-0123456789ab/cord ; } && { date +%s.%N ; }",

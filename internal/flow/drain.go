@@ -17,7 +17,8 @@ import (
 // health check fails, and it is stopped only once docker reports it
 // unhealthy and Traefik has logged a configuration without it. The waits
 // run on the host, on docker's events and Traefik's log, in one exec
-// (commands.SwitchWait): no fixed sleep, no polling over SSH.
+// (commands.StartAndSwitch, with the start): no fixed sleep, no polling
+// over SSH.
 
 // dockerHealthRetries is how many failed checks make a container
 // unhealthy: 1 for drained roles, whose health command retries the app's
@@ -42,11 +43,12 @@ func (s *Session) drains(app commands.App) bool {
 	return !s.NoDrain && app.Drains()
 }
 
-// switchOver finishes a drained role's boot on host, in one exec on the
-// host: it waits until the new container (started at since, host time) is
-// healthy, then drains and stops old, the role's previously newest running
-// container — where a switch stops the old container. A new container that
-// never gets healthy leaves old serving, untouched.
+// switchOver runs a drained role's boot on host, in one exec on the host
+// (commands.StartAndSwitch): start, the batch that starts the new
+// container, then the wait until it is healthy, then the drain and stop of
+// old, the role's previously newest running container — where a switch
+// stops the old container. A failed start, or a new container that never
+// gets healthy, leaves old serving, untouched.
 //
 // along, the deploy's prune (prune.go), starts on the host the moment the
 // old container is out of rotation (the new one healthy where there is no
@@ -55,7 +57,7 @@ func (s *Session) drains(app commands.App) bool {
 // health check, which the switch waits for (bench/deploy: with the prune
 // beside it, that check came 1.5–2.7 s after the new container was
 // healthy instead of 0.6–0.8 s).
-func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version, since string, old *commands.Container, along *pruneAlong) error {
+func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version string, start commands.Cmd, old *commands.Container, along *pruneAlong) error {
 	var stop commands.Cmd
 	if old != nil {
 		stop = app.StopNamed(old.Name)
@@ -64,6 +66,8 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	// each stage the script reaches is a state of the host's live line
 	stages := func(line string) {
 		switch {
+		case line == "start ok":
+			s.report(host, app.Role(), "healthy-wait", version)
 		case line == "new healthy":
 			if old == nil {
 				along.start(ctx, host)
@@ -79,12 +83,18 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 			s.report(host, app.Role(), "stopping old", old.Name)
 		}
 	}
-	out, err := s.captureLines(ctx, host, commands.SwitchWait(app.ContainerName(""), since, s.healthBound(),
+	out, err := s.captureLines(ctx, host, commands.StartAndSwitch(start, app.ContainerName(""), s.healthBound(),
 		old, s.unhealthyBound(app), traefikSwitchBound, stop), stages)
 	if s.DryRun {
 		return nil // printed, not run
 	}
 	lines := scriptStages(out, err)
+	if lines["start"] != "ok" {
+		if err == nil {
+			err = &cmdline.HostError{Host: host, Err: errors.New("the start printed no result")}
+		}
+		return err // the start failed (or the host was lost before it ended)
+	}
 	if lines["new"] != "healthy" {
 		if err != nil && !cmdline.IsExit(err) {
 			return err

@@ -45,7 +45,7 @@ func inOrder(t *testing.T, lines []string, want ...string) {
 	}
 }
 
-// switchScript is the host-side switch a boot sent (commands.SwitchWait).
+// switchScript is the start and switch a boot sent (commands.StartAndSwitch).
 func switchScript(t *testing.T, lines []string) string {
 	t.Helper()
 	for _, l := range lines {
@@ -79,11 +79,12 @@ func TestDrainOldContainerWithCord(t *testing.T) {
 	}
 	sw := switchScript(t, rec.lines)
 	for _, want := range []string{
-		"--filter container=app-web-abc123 --filter event=health_status",
+		"--filter container=app-web-abc123 --filter container=app-web-v1 --filter event=health_status --filter event=die --format '{{.Actor.Attributes.name}} {{.Action}}'",
+		`"app-web-abc123 health_status: healthy") r=healthy`,
 		"rm -f /root/.mrsk/cords/app-web-v1-0123456789ab/cord",
-		"--filter container=app-web-v1 --filter event=health_status",
+		`"app-web-v1 health_status: unhealthy") r=unhealthy`,
 		`*"//172.17.0.3:"*`,
-		"; docker stop -t 20 app-web-v1'",
+		"; docker stop -t 20 app-web-v1' mrsk-switch",
 	} {
 		if !strings.Contains(sw, want) {
 			t.Errorf("the switch script lacks %q:\n%s", want, sw)
@@ -118,7 +119,7 @@ func TestDrainGivesUpAfterBounds(t *testing.T) {
 	if msg := "did not turn unhealthy within 12s; stopped it anyway"; !strings.Contains(out.out.String(), msg) {
 		t.Errorf("output lacks %q:\n%s", msg, out.out.String())
 	}
-	if sw := switchScript(t, rec.lines); !strings.HasSuffix(sw, "; docker stop -t 20 app-web-oldver'") {
+	if sw := switchScript(t, rec.lines); !strings.Contains(sw, "; docker stop -t 20 app-web-oldver' mrsk-switch") {
 		t.Errorf("the script does not end with the stop: %s", sw)
 	}
 }
@@ -135,6 +136,7 @@ func TestSwitchNeverHealthyLeavesTheOld(t *testing.T) {
 	script := func(host, cmd string) reply {
 		switch {
 		case strings.Contains(cmd, `echo "new $r"`):
+			fs(host, cmd) // the fleet's start: the new container exists
 			return reply{status: 3, out: "new died"}
 		case strings.Contains(cmd, "xargs docker inspect --format '{{if .State.Health}}") && strings.Contains(cmd, "abc123"):
 			return reply{out: "restarting"}

@@ -86,7 +86,7 @@ func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (strin
 		if c := cmd.String(); strings.Contains(c, commands.HostStateMark) {
 			rep = hostStateReply(r.script, host, c)
 		} else {
-			rep = r.script(host, c)
+			rep = startSwitchReply(r.script(host, c), c)
 		}
 	}
 	if rep.err != nil {
@@ -101,6 +101,18 @@ func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (strin
 			Stdout: strings.TrimSpace(rep.out), Stderr: strings.TrimSpace(rep.stderr)}
 	}
 	return strings.TrimSpace(rep.out), nil
+}
+
+// startSwitchReply completes a script's answer to a boot's start-and-switch
+// exec (commands.StartAndSwitch): an answer that says how the switch went
+// ("new …") says that the start before it succeeded, so the exec printed
+// the new container's id and "start ok" first.
+func startSwitchReply(rep reply, cmd string) reply {
+	if strings.Contains(cmd, "echo 'start ok'") && rep.err == nil &&
+		(strings.HasPrefix(rep.out, "new ") || strings.Contains(rep.out, "\nnew ")) && !strings.Contains(rep.out, "start ok") {
+		rep.out = "c0ffee\nstart ok\n" + rep.out
+	}
+	return rep
 }
 
 // hostStateReply answers a pull with the host-state query beside it
@@ -166,8 +178,8 @@ func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, opts
 			}
 			r.record(host, m[1])
 			r.record(host, fmt.Sprintf("UPLOAD %s (%s) %s", m[2], strings.TrimPrefix(m[3], "0"), masked(b)))
-			shown = m[4]
-			out, err := r.answer(host, cmdline.New(m[4]), shown)
+			out, err := r.answer(host, cmdline.New(m[4]), m[4])
+			stream(rc, out, err)
 			return &remote.Result{Host: host, Stdout: out}, err
 		}
 		shown += " <stdin " + masked(b) + ">"
@@ -176,20 +188,25 @@ func (r *recorder) Run(_ context.Context, host string, cmd cmdline.Command, opts
 		r.violate(host, cmd.String())
 	}
 	out, err := r.answer(host, cmd, shown)
-	if rc.OnLine != nil {
-		// the command's lines, as a host streams them
-		lines := out
-		var ee *cmdline.ExitError
-		if errors.As(err, &ee) {
-			lines = ee.Stdout
-		}
-		for _, l := range strings.Split(lines, "\n") {
-			if l != "" {
-				rc.OnLine(l)
-			}
+	stream(rc, out, err)
+	return &remote.Result{Host: host, Stdout: out}, err
+}
+
+// stream hands a command's lines to its OnLine option, as a host streams
+// them.
+func stream(rc remote.RunConfig, out string, err error) {
+	if rc.OnLine == nil {
+		return
+	}
+	var ee *cmdline.ExitError
+	if errors.As(err, &ee) {
+		out = ee.Stdout
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if l != "" {
+			rc.OnLine(l)
 		}
 	}
-	return &remote.Result{Host: host, Stdout: out}, err
 }
 
 // Interactive records the command run on host with the terminal attached.
@@ -456,14 +473,15 @@ func defaultScript(host, cmd string) reply {
 		// health start interval)
 		return reply{out: engineLine(cmd, "1.41") + "/" + roleContainer(cmd, "oldver") + "|running|2023-04-14T17:00:00.000000001Z||172.17.0.2 "}
 	case strings.Contains(cmd, "&& { date +%s.%N ; }"):
-		// the start batch: the host's clock, then the new container's id
+		// a put-back's start batch: the host's clock, then the container's id
 		return reply{out: "1681492051.000000001\nc0ffee"}
 	case strings.Contains(cmd, `echo "back $r"`):
 		// the switch back after a failed boot (commands.SwitchBack)
 		return reply{out: "back healthy\nleaving unhealthy\ntraefik switched"}
 	case strings.Contains(cmd, "docker events"):
-		// the switch script: the new container gets healthy, the old one
-		// goes (without a cord: MRSK's pause, then the stop)
+		// the start and switch (startSwitchReply adds the start's lines):
+		// the new container gets healthy, the old one goes (without a
+		// cord: MRSK's pause, then the stop)
 		switch {
 		case strings.Contains(cmd, "old without cord"):
 			return reply{out: "new healthy\nold without cord"}

@@ -138,7 +138,7 @@ func TestTraceAppBootRename(t *testing.T) {
 	}
 	// the renamed container is the one drained and stopped
 	if sw := switchScript(t, rec.lines); !strings.Contains(sw, "rm -f /root/.mrsk/cords/app-web-abc123-aaaaaaaaaaaa/cord") ||
-		!strings.HasSuffix(sw, "; docker stop -t 20 app-web-abc123_replaced_ffffffffffffffff'") {
+		!strings.Contains(sw, "; docker stop -t 20 app-web-abc123_replaced_ffffffffffffffff' mrsk-switch") {
 		t.Errorf("the renamed container must be drained and stopped: %s", sw)
 	}
 	if !strings.Contains(rec.lines[0], `MRSK_SUBCOMMAND="boot"`) {
