@@ -61,12 +61,14 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	var stop commands.Cmd
 	if old != nil {
 		stop = app.StopNamed(old.Name)
-		s.Out.Info("Waiting on %s until %s is healthy, then draining %s...", host, app.ContainerName(""), old.Name)
 	}
 	// each stage the script reaches is a state of the host's live line
 	stages := func(line string) {
 		switch {
 		case line == "start ok":
+			if old != nil {
+				s.Out.Info("Waiting on %s until %s is healthy, then draining %s...", host, app.ContainerName(""), old.Name)
+			}
 			s.report(host, app.Role(), "healthy-wait", version)
 		case line == "new healthy":
 			if old == nil {
