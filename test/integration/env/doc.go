@@ -17,7 +17,8 @@
 // image) and as library/traefik:v2.9 (MRSK 0.13's), both our v2.11.35 build.
 //
 // Options.DockerAPIFloor makes the hosts' engines refuse Docker API versions below it, as
-// Docker Engine 29 refuses everything below 1.44 (hosts then run Debian trixie's docker.io).
+// Docker Engine 29 refuses everything below 1.44 (hosts then run Debian trixie's dockerd 26.1
+// and the real Docker CLI 29, built from the module proxy, as their `docker`).
 //
 // The code needing docker/ssh carries the build tag integration; the pure helpers do not,
 // so their unit tests run with plain `go test ./...`.

@@ -25,7 +25,8 @@ type Options struct {
 	// DockerAPIFloor, when set (e.g. "1.44", Docker Engine 29's), makes every host's dockerd
 	// refuse API versions below it, answering as Engine 29 does. The hosts then run the
 	// trixie image (docker.io 26.1 with DOCKER_MIN_API_VERSION): no Debian suite ships
-	// Engine 29, and bookworm's 20.10 cannot raise its floor. Setup checks the floor took.
+	// Engine 29, and bookworm's 20.10 cannot raise its floor. Their `docker` is the real
+	// Docker CLI 29 (Images.DockerCLI), the client an Engine 29 host has. Setup checks both.
 	DockerAPIFloor string
 }
 

@@ -122,18 +122,23 @@ func (h *Host) waitReady(timeout time.Duration) ([]string, error) {
 }
 
 // checkAPIFloor proves each host's engine enforces the floor: it reports it as its minimum
-// API version, so an engine that ignored DOCKER_MIN_API_VERSION cannot pass unnoticed.
+// API version, so an engine that ignored DOCKER_MIN_API_VERSION cannot pass unnoticed. It
+// also proves the hosts' `docker` over ssh is the Docker CLI build.sh built (Images.DockerCLI),
+// not trixie's own client, which would hide the 29 client's differences.
 func (e *Env) checkAPIFloor(floor string) error {
 	for _, h := range e.Hosts {
-		out, err := h.Run("docker version --format '{{.Server.Version}} {{.Server.MinAPIVersion}}'")
+		out, err := h.Run("docker version --format '{{.Server.Version}} {{.Server.MinAPIVersion}} {{.Client.Version}}'")
 		if err != nil {
 			return fmt.Errorf("host %s: docker version: %v", h.Name, err)
 		}
 		f := strings.Fields(out)
-		if len(f) != 2 || f[1] != floor {
-			return fmt.Errorf("host %s: engine reports %q (version, minimum API); want minimum API %s", h.Name, strings.TrimSpace(out), floor)
+		if len(f) != 3 || f[1] != floor {
+			return fmt.Errorf("host %s: engine reports %q (version, minimum API, client); want minimum API %s", h.Name, strings.TrimSpace(out), floor)
 		}
-		e.logf("%s: docker %s, minimum API %s", h.Name, f[0], f[1])
+		if f[2] != e.Images.DockerCLI {
+			return fmt.Errorf("host %s: its docker client is %s; want the Docker CLI %s of %s", h.Name, f[2], e.Images.DockerCLI, e.Images.VMTrixie)
+		}
+		e.logf("%s: docker %s, minimum API %s, client %s", h.Name, f[0], f[1], f[2])
 	}
 	return nil
 }

@@ -5,12 +5,13 @@
 # changed Dockerfile produces a new tag and therefore a rebuild, and an unchanged one is reused
 # from the local engine (the engine is the cache between runs).
 #
-# stdout: one "key=value" line per artefact (base, curl, vm, vm_trixie, registry, traefik,
-# buildx);
+# stdout: one "key=value" line per artefact (base, curl, vm, vm_trixie, docker_cli, registry,
+# traefik, buildx);
 # the Go package test/integration/env parses them. Progress and timings go to stderr.
 #
 # Env: MRSK_IT_CACHE (default ~/.cache/mrsk-it) for the traefik/buildx binaries and .debs,
-#      DEBIAN_MIRROR, TRAEFIK_VERSION, BUILDX_VERSION, ONLY="base curl ..." to build a subset.
+#      DEBIAN_MIRROR, TRAEFIK_VERSION, BUILDX_VERSION, DOCKER_CLI_VERSION,
+#      ONLY="base curl ..." to build a subset.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/build-lib.sh
@@ -21,6 +22,10 @@ SUITE=bookworm
 # older ones speak API 1.24, which Docker Engine 29 refuses. v2.11.35 is the proxy's.
 TRAEFIK_VERSION=${TRAEFIK_VERSION:-v2.11.35}
 BUILDX_VERSION=${BUILDX_VERSION:-v0.19.3}
+# The Docker CLI of the engine-29 hosts (vm_trixie): the client a Docker Engine 29 host has.
+# Its pins: vendor.mod versions the module proxy does not serve (swarmkit v2.1.3).
+DOCKER_CLI_VERSION=${DOCKER_CLI_VERSION:-v29.9.3}
+DOCKER_CLI_PINS=(github.com/moby/swarmkit/v2@v2.1.2)
 ONLY=${ONLY:-base curl vm vm_trixie registry traefik buildx}
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
@@ -54,12 +59,27 @@ fi
 # vm_trixie: the same host on Debian trixie, whose docker.io (26.1) honours dockerd's
 # DOCKER_MIN_API_VERSION. The env sets it to 1.44 to stand in for Docker Engine 29, which
 # refuses every API version below 1.44 (no Debian suite ships Engine 29; see README.md).
+# Its `docker` is the real Docker CLI $DOCKER_CLI_VERSION (images/vm-cli), not trixie's 26.1
+# client: an Engine 29 host has the 29 client, whose templates differ (events lost
+# .Status/.ID/.From). docker_cli= is that client's version, which the env checks on the hosts.
 if wants vm_trixie; then
   BASE_TRIXIE=$(base_image trixie)
   image_exists "$BASE_TRIXIE" || timed "base image $BASE_TRIXIE (debootstrap)" build_rootfs_image "$BASE_TRIXIE" trixie
   VM_TRIXIE=mrsk-it/vm:trixie-$(dir_hash "$HERE/vm" "$BASE_TRIXIE")
   image_exists "$VM_TRIXIE" || timed "vm image $VM_TRIXIE" docker_build "$VM_TRIXIE" "$HERE/vm" BASE="$BASE_TRIXIE"
-  echo "vm_trixie=$VM_TRIXIE"
+  # the binary is cached per version and recipe (this function, the generator, the pins)
+  cli_key=$( { printf '%s\n' "$DOCKER_CLI_VERSION" "${DOCKER_CLI_PINS[@]}" "$(declare -f build_docker_cli)"
+               cat "$HERE/dockercli/main.go"; } | short_hash)
+  VM_CLI=mrsk-it/vm:trixie-cli${DOCKER_CLI_VERSION#v}-$(dir_hash "$HERE/vm-cli" "$VM_TRIXIE $cli_key")
+  if ! image_exists "$VM_CLI"; then
+    cli=$CACHE/docker-cli/$DOCKER_CLI_VERSION-$cli_key/docker
+    [ -x "$cli" ] || timed "docker CLI $DOCKER_CLI_VERSION (go build)" build_docker_cli "$DOCKER_CLI_VERSION" "$cli" "${DOCKER_CLI_PINS[@]}"
+    cli_ctx=$(mktemp -d); trap 'rm -rf "${ctx:-}" "$cli_ctx"' EXIT
+    cp "$HERE/vm-cli/Dockerfile" "$cli" "$cli_ctx/"
+    timed "vm image $VM_CLI" docker_build "$VM_CLI" "$cli_ctx" BASE="$VM_TRIXIE" CLI_VERSION="${DOCKER_CLI_VERSION#v}"
+  fi
+  echo "vm_trixie=$VM_CLI"
+  echo "docker_cli=${DOCKER_CLI_VERSION#v}"
 fi
 
 if wants registry; then
@@ -73,7 +93,7 @@ if wants traefik; then
   if ! image_exists "$TRAEFIK"; then
     bin=$CACHE/traefik/traefik-$TRAEFIK_VERSION
     [ -x "$bin" ] || timed "traefik $TRAEFIK_VERSION binary (go build)" build_traefik_binary "$TRAEFIK_VERSION" >/dev/null
-    ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
+    ctx=$(mktemp -d); trap 'rm -rf "$ctx" "${cli_ctx:-}"' EXIT
     cp "$HERE/traefik/Dockerfile" "$ctx/"; cp "$bin" "$ctx/traefik"
     timed "traefik image $TRAEFIK" docker_build "$TRAEFIK" "$ctx" BASE="$CURL"
   fi

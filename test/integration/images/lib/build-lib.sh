@@ -121,3 +121,21 @@ build_buildx_plugin() {
   fi
   echo "$out"
 }
+
+# build_docker_cli VERSION OUT [MODULE@VERSION...]: builds the Docker CLI VERSION (v29.9.3)
+# from the module proxy as the static binary OUT; the extra arguments pin dependencies
+# (vendor.mod names versions the proxy does not serve). github.com/docker/cli has no go.mod,
+# so ../dockercli generates a build module from the vendor.mod of the downloaded source.
+build_docker_cli() {
+  local v=$1 out=$2 dir work pins=() p; shift 2
+  for p in "$@"; do pins+=(-pin "$p"); done
+  dir=$(go mod download -json "github.com/docker/cli@$v+incompatible" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] || { echo "build.sh: go mod download docker/cli $v failed" >&2; return 1; }
+  work=$CACHE/docker-cli/build-$v; rm -rf "$work"; mkdir -p "$work" "$(dirname "$out")"
+  cp -r "$dir" "$work/cli"; chmod -R u+w "$work/cli"
+  go -C "$HERE/dockercli" run . -vendor-mod "$dir/vendor.mod" -version "$v+incompatible" -out "$work" "${pins[@]}" >&2 &&
+    (cd "$work" && go mod tidy >&2 && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w \
+        -X github.com/docker/cli/cli/version.Version=${v#v} -X github.com/docker/cli/cli/version.GitCommit=modproxy" \
+        -o "$out.tmp" github.com/docker/cli/cmd/docker >&2) || { rm -rf "$work"; return 1; }
+  mv "$out.tmp" "$out"; rm -rf "$work"
+}
