@@ -154,10 +154,10 @@ const eventsFormat = "'{{.Actor.Attributes.name}} {{.Action}}'"
 //     work; once start has succeeded the exec prints `start ok`;
 //  1. until the new container reports healthy (or dies, or newBound
 //     passes: then it exits 3, the old container untouched);
-//  2. when there is an old container: its cord is cut and Traefik's log
-//     followed from then on, then until docker reports it unhealthy (at
-//     most unhealthyBound) and Traefik has logged and built a
-//     configuration without its addresses (at most traefikBound);
+//  2. when there is an old container: its cord is cut, then until docker
+//     reports it unhealthy (at most unhealthyBound) and Traefik has logged
+//     and built a configuration without its addresses since the cut (at
+//     most traefikBound);
 //  3. the old container is stopped (stop, from App.Stop), whatever 2 saw.
 //
 // An old container without a cord (run by MRSK) is stopped after MRSK's
@@ -191,14 +191,17 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 		// rotation, so MRSK's pause before the stop
 		script += `; echo "old without cord"; sleep 2; ` + stop.String()
 	case drains:
-		// Traefik's log is followed from the cut on, so that its client's
-		// start-up passes while the old container's next check comes
-		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") +
-			`; { timeout ` + seconds(unhealthyBound+traefikBound) + ` docker logs --since "$t" -f ` + TraefikContainer +
-			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; ` +
+		// Traefik's log is followed once the old container is unhealthy,
+		// from the cut on. Started at the cut instead, its client is ready
+		// when Traefik logs the new configuration, and the stop follows
+		// that line at once: one zero-downtime run so lost 8 requests (502
+		// after their retries), cause not pinned down; the client's
+		// start-up here keeps the margin every earlier run had
+		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") + `; ` +
 			fifoWait(`"$d/e"`, unhealthyBound, "mrsk-bound-old",
 				is(old.Name, "health_status: unhealthy")+` r=unhealthy; break;; `+is(old.Name, "die")+` r=died; break;;`) +
-			`; echo "old $r"; a=0; k=; ` +
+			`; echo "old $r"; { timeout ` + seconds(traefikBound) + ` docker logs --since "$t" -f ` + TraefikContainer +
+			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; a=0; k=; ` +
 			fifoWait(`"$d/t"`, traefikBound, "mrsk-bound-traefik", traefikDropped(old.IPs, `"$d/t"`)) +
 			`; kill $p $k 2>/dev/null; echo "traefik $r"; ` + stop.String()
 	}
