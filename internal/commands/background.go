@@ -36,3 +36,17 @@ func shellName(name string) {
 		panic("commands: empty shell variable name")
 	}
 }
+
+// Niced is c run at the lowest CPU priority: the exec's shell renices
+// itself before c, so every process c starts inherits it. For work beside
+// a switch that nobody waits for (a deploy's prune), which would otherwise
+// take CPU from the docker clients and the Traefik the switch waits on.
+// Where renice is missing or refused, c runs at the usual priority.
+func Niced(c Cmd) Cmd {
+	if c.Empty() {
+		return c
+	}
+	out := c
+	out.Command = append(cmdline.New("renice", "-n", "19", "-p", "$$", ">/dev/null", "2>&1", ";"), c.Command...)
+	return out
+}

@@ -1,7 +1,10 @@
 package commands
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
@@ -28,5 +31,28 @@ func TestBackgroundIsAwaitedWithItsStatus(t *testing.T) {
 		if status != c.want || string(out) != "main\n" {
 			t.Errorf("%s: status %d, output %q (want %d, \"main\\n\")\n%s", c.bg, status, out, c.want, line)
 		}
+	}
+}
+
+// A niced command runs, with its status, at nice 19 however its shell
+// started; renice's own failure changes nothing.
+func TestNicedRunsAtTheLowestPriority(t *testing.T) {
+	c := Niced(Cmd{Command: cmdline.New("cut", "-d", "' '", "-f19", "/proc/self/stat", "&&", "exit", "3")})
+	out, err := exec.Command("sh", "-c", c.String()).Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
+		t.Fatalf("exit: %v", err)
+	}
+	if strings.TrimSpace(string(out)) != "19" {
+		t.Errorf("nice %q, want 19", out)
+	}
+	// a PATH without renice: the command still runs, quietly
+	bin := t.TempDir()
+	if p, err := exec.LookPath("true"); err != nil || os.Symlink(p, filepath.Join(bin, "true")) != nil {
+		t.Skip("no true")
+	}
+	cmd := exec.Command("sh", "-c", Niced(Cmd{Command: cmdline.New("true")}).String())
+	cmd.Env = []string{"PATH=" + bin}
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) != 0 {
+		t.Errorf("without renice: %v %q", err, out)
 	}
 }

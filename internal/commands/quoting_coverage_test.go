@@ -24,7 +24,7 @@ var placesNoValue = map[string]bool{
 	"Traefik.RemoveEnvFile": true, "Traefik.RemoveByName": true, "Traefik.Running": true,
 	"Traefik.StartIfStopped": true, "Traefik.InfoJSON": true, "Lock.AwaitRelease": true, "OrElse": true, "Beside": true,
 	// combinators: their pid is a constant shell name, checked by shellName
-	"Background": true, "Await": true,
+	"Background": true, "Await": true, "Niced": true,
 }
 
 // TestQuotingCoversEveryBuilder: every function of the package that builds
