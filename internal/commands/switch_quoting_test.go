@@ -24,11 +24,15 @@ f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
 printf '%s\0' "${0##*/}" "$@" > "$f"
 case "$1" in
 events) for a; do case "$a" in container=new-*) echo "${a#container=} health_status: healthy";; esac; done
-        for a; do case "$a" in container=old-*) echo "${a#container=} health_status: unhealthy";; esac; done;;
+        for a; do case "$a" in container=old-*) echo "${a#container=} health_status: unhealthy";; esac; done
+        exec sleep 30;;
 logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
-      echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0';;
+      echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0'
+      exec sleep 30;;
 esac
 `)
+	// the streams go on like docker's (until the exec ends them): a FIFO
+	// whose every writer has gone loses what it still held
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x y ;|&*?", "x\ny", "-v", "é ${HOME}"} {
 		old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}}
