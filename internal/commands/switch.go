@@ -131,9 +131,9 @@ func Tolerant(c Cmd) Cmd {
 // ("$w/f") after a while; its pid goes into k, which is ended with the
 // stream.
 func waitFor(stream string, bound time.Duration, cases string) string {
-	return fmt.Sprintf(`w=$(mktemp -d) && mkfifo "$w/f" && { timeout %d %s > "$w/f" 2>&1 & } && p=$! && k= && r=timeout && `+
+	return fmt.Sprintf(`w=$(mktemp -d) && mkfifo "$w/f" && { timeout %s %s > "$w/f" 2>&1 & } && p=$! && k= && r=timeout && `+
 		`while IFS= read -r l; do case "$l" in %s esac; done < "$w/f"; kill $p $k 2>/dev/null; rm -rf "$w"`,
-		int(bound.Seconds()+0.999), stream, cases)
+		seconds(bound), stream, cases)
 }
 
 // switchDir is the exec shell's variable holding StartAndSwitch's FIFOs.
@@ -213,7 +213,6 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 		Append(start.Command).Add(";", "}", "&&", "echo", q("start ok"), "&&", "sh", "-c", q(script), "mrsk-switch", dir,
 		";", "mrsk_rc=$?", ";", "kill", "$mrsk_ev", "2>/dev/null", ";", "rm", "-rf", dir, ";", "exit", "$mrsk_rc")
 	out.Files = append(append([]File(nil), start.Files...), stop.Files...)
-	out.Query = false
 	return out
 }
 
