@@ -226,7 +226,11 @@ func (s *Session) bootRoleMRSK(ctx context.Context, host string, app commands.Ap
 	if err != nil {
 		return err
 	}
-	if err := s.run(ctx, host, startOrRun); err != nil {
+	// an interrupt lets the start end first (holdInterrupt)
+	held, release := s.holdInterrupt(ctx, host, app.ContainerName(""), nil)
+	err = s.run(held, host, startOrRun)
+	release()
+	if err != nil {
 		return err
 	}
 	s.report(host, app.Role(), "healthy-wait", version)

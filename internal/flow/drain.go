@@ -62,10 +62,17 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	if old != nil {
 		stop = app.StopNamed(old.Name)
 	}
+	// An interrupt waits for the start to end (holdInterrupt): a docker
+	// client killed mid-start leaves the daemon to finish, so the new
+	// container could start after the put-back read the host.
+	started := make(chan struct{})
+	execCtx, release := s.holdInterrupt(ctx, host, app.ContainerName(""), started)
+	defer release()
 	// each stage the script reaches is a state of the host's live line
 	stages := func(line string) {
 		switch {
 		case line == "start ok":
+			close(started)
 			if old != nil {
 				s.Out.Info("Waiting on %s until %s is healthy, then draining %s...", host, app.ContainerName(""), old.Name)
 			}
@@ -85,7 +92,7 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 			s.report(host, app.Role(), "stopping old", old.Name)
 		}
 	}
-	out, err := s.captureLines(ctx, host, commands.StartAndSwitch(start, app.ContainerName(""), s.healthBound(),
+	out, err := s.captureLines(execCtx, host, commands.StartAndSwitch(start, app.ContainerName(""), s.healthBound(),
 		old, s.unhealthyBound(app), traefikSwitchBound, stop), stages)
 	if s.DryRun {
 		return nil // printed, not run
@@ -131,6 +138,42 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	}
 	// the stop's own failure is ignored, as MRSK does
 	return nil
+}
+
+// startHold bounds how long an interrupt waits for a switch's start.
+const startHold = 30 * time.Second
+
+// holdInterrupt returns the context a start's exec runs with: ctx's values,
+// but cancelled only once ctx is and the start has ended (started closed;
+// the exec returned: release; nil started for an exec that is the start
+// alone), or after startHold. docker run and docker start are requests the
+// daemon completes even when their client is killed (an interrupted exec's
+// whole process group gets SIGTERM); cut short, the new container could
+// start after the put-back had read the host, run beside the old one, and
+// the report call it stopped. The switch's waits after the start are cut
+// at once, as before.
+func (s *Session) holdInterrupt(ctx context.Context, host, name string, started <-chan struct{}) (context.Context, func()) {
+	held, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	finished := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		select {
+		case <-started:
+		case <-finished:
+		default:
+			s.Out.Info("Interrupted: letting the start of %s on %s end first...", name, host)
+			select {
+			case <-started:
+			case <-finished:
+			case <-time.After(startHold):
+			}
+		}
+		cancel()
+	})
+	return held, func() {
+		close(finished)
+		stop()
+		cancel()
+	}
 }
 
 // statusOf is the container's health status (or state), for the message

@@ -220,6 +220,51 @@ func TestFaultInterruptDuringBoot(t *testing.T) {
 	p.converge(false, "v2")
 }
 
+// 5b. Ctrl-C while the new containers start (docker run in flight on every host): the
+// interrupt lets each start end before it cuts the exec, so the put-back reads the host
+// after docker has created and started the container and stops it. Cut short instead, the
+// daemon finished the killed client's run after the put-back had read the host: the new
+// container then ran (and, once healthy, served) beside the old one while the report said
+// it was stopped.
+func TestFaultInterruptDuringStart(t *testing.T) {
+	p := newProject(t, "ft-intstart", projectOptions{Extra: faultExtra})
+	p.must("deploy")
+	p.waitServing(p.hosts, "v1", switchTimeout)
+
+	v2 := p.release("v2")
+	// the step's line comes as every host's start exec opens; docker run on these hosts
+	// takes 1-2 s, so the signal lands in it
+	r := p.mrskFault([]string{"deploy"}, onLine("Start container with version "+v2), func(proc *os.Process) error {
+		time.Sleep(500 * time.Millisecond)
+		return sigint(proc)
+	})
+	p.expectFailure("SIGINT during the start", r,
+		"ERROR (Interrupt): interrupted", "Interrupted: putting back",
+		"the deploy lock was released")
+	if r.exit != 130 {
+		t.Errorf("exit status %d after SIGINT; want 130", r.exit)
+	}
+	if !strings.Contains(r.out, "Interrupted: letting the start of ") {
+		t.Logf("the interrupt came after every start had ended (nothing held):\n%s", r.out)
+	}
+	p.expectLock(false)
+	p.assertServing(p.hosts, "v1")
+	// nothing of v2 may start once mrsk is gone: watch every host's docker for a while
+	since := time.Now().Unix()
+	for _, h := range p.hosts {
+		got := h.MustRun(t, fmt.Sprintf("docker events --since %d --until %d --filter label=service=%s --filter event=start --format '{{.Actor.Attributes.name}}'",
+			since-1, time.Now().Add(4*time.Second).Unix(), p.service))
+		if strings.Contains(got, v2) {
+			t.Errorf("%s started the interrupted boot's container after mrsk had ended:\n%s", h.Name, got)
+		}
+		if got := p.containers(h); strings.Contains(got, v2+" running") {
+			t.Errorf("%s still runs the interrupted boot's container:\n%s", h.Name, got)
+		}
+	}
+	p.assertServing(p.hosts, "v1")
+	p.converge(false, "v2")
+}
+
 // 6. Two deploys at once: exactly one proceeds, the other names the lock holder.
 func TestFaultConcurrentDeploys(t *testing.T) {
 	p := newProject(t, "ft-twice", projectOptions{Extra: faultExtra})
