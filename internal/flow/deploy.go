@@ -135,7 +135,8 @@ func (s *Session) rollback(ctx context.Context, pick func(ctx context.Context) (
 	}
 	var runtime float64
 	err := s.timed(&runtime, func() error {
-		return s.withLock(ctx, func(ctx context.Context) error {
+		// the pick reads every host right after the lock
+		return s.withLockAhead(ctx, s.Sel.Hosts(), func(ctx context.Context) error {
 			version, err := pick(ctx)
 			if err != nil {
 				return err

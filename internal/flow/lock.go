@@ -21,12 +21,20 @@ const releaseTimeout = 30 * time.Second
 // afterwards, also on failure, unless the failure happened while app boot
 // had set the hold flag.
 func (s *Session) withLock(ctx context.Context, body func(ctx context.Context) error) (err error) {
+	return s.withLockAhead(ctx, nil, body)
+}
+
+// withLockAhead is withLock that also opens the SSH connections of ahead
+// (connectAhead) while the lock is taken, for a body that starts with a
+// command on each of them.
+func (s *Session) withLockAhead(ctx context.Context, ahead []string, body func(ctx context.Context) error) (err error) {
 	if s.LockHeld() {
 		return body(ctx)
 	}
 	if err := s.runHook(ctx, "pre-connect"); err != nil {
 		return err
 	}
+	s.connectAhead(ctx, ahead)
 	if err := s.acquireLock(ctx, autoLockMessage); err != nil {
 		return err
 	}
@@ -225,4 +233,25 @@ func (s *Session) LockRelease(ctx context.Context) error {
 	}
 	s.Out.Say("Released the deploy lock")
 	return nil
+}
+
+// connector is a Remote that can open a host's connection ahead of its
+// first command (*remote.Pool).
+type connector interface {
+	Connect(ctx context.Context, host string) error
+}
+
+// connectAhead opens the SSH connections of hosts while the lock is taken
+// on the primary: what follows the lock (a rollback reads every host at
+// once) then starts without a dial per host (bench/deploy: a rollback's
+// read took 0.52 s on the host dialled for it, 0.30 s on the primary). A
+// failed dial is left to the host's first command to report.
+func (s *Session) connectAhead(ctx context.Context, hosts []string) {
+	c, ok := s.Remote.(connector)
+	if !ok {
+		return
+	}
+	for _, h := range hosts {
+		go func() { _ = c.Connect(ctx, h) }()
+	}
 }

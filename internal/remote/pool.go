@@ -59,6 +59,13 @@ func New(opts Options) (*Pool, error) {
 }
 
 // client returns the connection to host, dialling it on first use.
+// Connect opens host's SSH connection ahead of its first command, which
+// then starts without the dial (its failure is what that command reports).
+func (p *Pool) Connect(ctx context.Context, host string) error {
+	_, err := p.client(ctx, host)
+	return err
+}
+
 func (p *Pool) client(ctx context.Context, host string) (*ssh.Client, error) {
 	return p.clientFor(ctx, host, resolve(host, p.opts, p.sshCfg))
 }
