@@ -72,7 +72,11 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	stages := func(line string) {
 		switch {
 		case line == "start ok":
-			close(started)
+			select {
+			case <-started:
+			default:
+				close(started)
+			}
 			if old != nil {
 				s.Out.Info("Waiting on %s until %s is healthy, then draining %s...", host, app.ContainerName(""), old.Name)
 			}

@@ -58,7 +58,6 @@ func New(opts Options) (*Pool, error) {
 	return p, nil
 }
 
-// client returns the connection to host, dialling it on first use.
 // Connect opens host's SSH connection ahead of its first command, which
 // then starts without the dial (its failure is what that command reports).
 func (p *Pool) Connect(ctx context.Context, host string) error {
@@ -66,6 +65,7 @@ func (p *Pool) Connect(ctx context.Context, host string) error {
 	return err
 }
 
+// client returns the connection to host, dialling it on first use.
 func (p *Pool) client(ctx context.Context, host string) (*ssh.Client, error) {
 	return p.clientFor(ctx, host, resolve(host, p.opts, p.sshCfg))
 }
