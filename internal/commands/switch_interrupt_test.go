@@ -17,13 +17,10 @@ import (
 // An interrupted exec gets SIGTERM in its whole process group (OpenSSH's
 // sshd signals the group): the switch's waits and streams end, and the
 // exec's own shell still removes its FIFOs, and exits with the signal's
-// status. Here the interrupt comes while it waits for
-// the old container, cut, to turn unhealthy: it is not stopped.
+// status. Here the interrupt comes while it waits for the old container,
+// cut, to turn unhealthy: it is not stopped.
 func TestStartAndSwitchInterruptedCleansUp(t *testing.T) {
-	bin, log := stubbedShell(t, `#!/bin/sh
-f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
-printf '%s\0' "${0##*/}" "$@" > "$f"
-case "$1" in
+	bin, log := stubbedShell(t, stubRecord+`case "$1" in
 events) echo "new health_status: healthy"; exec sleep 30;;
 esac
 `)
@@ -32,7 +29,7 @@ esac
 	if err != nil {
 		t.Skip("no rm")
 	}
-	if err := os.WriteFile(filepath.Join(bin, "rm"), []byte("#!/bin/sh\nf=\"$STUB_LOG/$$\"; printf '%s\\0' rm \"$@\" > \"$f\"\nexec "+realRm+" \"$@\"\n"), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(bin, "rm"), []byte(stubRecord+"exec "+realRm+" \"$@\"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	home := t.TempDir()

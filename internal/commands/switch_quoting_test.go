@@ -19,10 +19,7 @@ import (
 // and a docker stub recording its argv: every value must reach docker (and
 // rm) intact.
 func TestStartAndSwitchQuoting(t *testing.T) {
-	bin, log := stubbedShell(t, `#!/bin/sh
-f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
-printf '%s\0' "${0##*/}" "$@" > "$f"
-case "$1" in
+	bin, log := stubbedShell(t, stubRecord+`case "$1" in
 events) for a; do case "$a" in container=new-*) echo "${a#container=} health_status: healthy";; esac; done
         for a; do case "$a" in container=old-*) echo "${a#container=} health_status: unhealthy";; esac; done
         exec sleep 30;;
@@ -93,10 +90,7 @@ func mustReadDir(t *testing.T, dir string) []string {
 // values as TestStartAndSwitchQuoting, on the path that drains a healthy
 // leaving container: every value must reach docker (and rm) intact.
 func TestSwitchBackQuoting(t *testing.T) {
-	bin, log := stubbedShell(t, `#!/bin/sh
-f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
-printf '%s\0' "${0##*/}" "$@" > "$f"
-case "$1" in
+	bin, log := stubbedShell(t, stubRecord+`case "$1" in
 inspect) case "$*" in *leaving-*) echo healthy;; esac;;
 events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
 logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
@@ -122,6 +116,13 @@ esac
 		checkCalls(t, v, calls, want)
 	}
 }
+
+// stubRecord begins a stub script: it records the call's argv, its own
+// name first, in a file of its own under $STUB_LOG (recordedCalls).
+const stubRecord = `#!/bin/sh
+f="$STUB_LOG/$$"; while [ -e "$f" ]; do f="$f.x"; done
+printf '%s\0' "${0##*/}" "$@" > "$f"
+`
 
 // stubbedShell makes a PATH of the real tools the switch scripts use and
 // of stubs (docker, rm, touch) running stub, which records each call's
