@@ -36,8 +36,8 @@ func TestParseHostStateKeepsOnlyTheRolesLinesAndNeedsTheMark(t *testing.T) {
 		t.Fatal("the mark was not seen")
 	}
 	want := []Container{
-		{Name: "app-web-2", Version: "2", State: "running", Created: "2024-01-02T00:00:00Z", Cord: "/c/2", IPs: []string{"172.17.0.3"}},
-		{Name: "app-web-1", Version: "1", State: "exited", Created: "2024-01-01T00:00:00Z", Cord: "/c/1", IPs: []string{}},
+		{Name: "app-web-2", Version: "2", State: "running", Created: "2024-01-02T00:00:00Z", Cord: "/c/2", IPs: []string{"172.17.0.3"}, Service: "app-web"},
+		{Name: "app-web-1", Version: "1", State: "exited", Created: "2024-01-01T00:00:00Z", Cord: "/c/1", IPs: []string{}, Service: "app-web"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)

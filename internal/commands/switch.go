@@ -24,6 +24,7 @@ type Container struct {
 	Created string // RFC 3339 with nanoseconds: sorts in time order
 	Cord    string // the cord directory on the host, "" without one
 	IPs     []string
+	Service string // the role's Traefik service, whose builds a drain reads
 }
 
 // Running reports whether MRSK counts the container as running.
@@ -46,6 +47,10 @@ func (a App) RoleState() Cmd {
 func (a App) ParseRoleState(out string) []Container {
 	prefix := a.ContainerName("-")
 	prefix = prefix[:len(prefix)-1] // "<service>-<role>[-<dest>]-"
+	service := ""
+	if r := a.roleConfig(); r != nil {
+		service = r.TraefikService()
+	}
 	var cs []Container
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.SplitN(strings.TrimSpace(line), "|", 5)
@@ -57,7 +62,7 @@ func (a App) ParseRoleState(out string) []Container {
 			continue
 		}
 		cs = append(cs, Container{Name: name, Version: strings.TrimPrefix(name, prefix), State: f[1],
-			Created: f[2], Cord: f[3], IPs: strings.Fields(f[4])})
+			Created: f[2], Cord: f[3], IPs: strings.Fields(f[4]), Service: service})
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Created > cs[j].Created })
 	return cs
@@ -201,8 +206,8 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 			fifoWait(`"$d/e"`, unhealthyBound, "mrsk-bound-old",
 				is(old.Name, "health_status: unhealthy")+` r=unhealthy; break;; `+is(old.Name, "die")+` r=died; break;;`) +
 			`; echo "old $r"; { timeout ` + seconds(traefikBound) + ` docker logs --since "$t" -f ` + TraefikContainer +
-			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; a=0; k=; ` +
-			fifoWait(`"$d/t"`, traefikBound, "mrsk-bound-traefik", traefikDropped(old.IPs, `"$d/t"`)) +
+			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; ` + traefikWaitVars + `k=; ` +
+			fifoWait(`"$d/t"`, traefikBound, "mrsk-bound-traefik", traefikDropped(old.Service, old.IPs, `"$d/t"`)) +
 			`; kill $p $k 2>/dev/null; echo "traefik $r"; ` + stop.String()
 	}
 

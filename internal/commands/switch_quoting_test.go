@@ -23,18 +23,16 @@ func TestStartAndSwitchQuoting(t *testing.T) {
 events) for a; do case "$a" in container=new-*) echo "${a#container=} health_status: healthy";; esac; done
         for a; do case "$a" in container=old-*) echo "${a#container=} health_status: unhealthy";; esac; done
         exec sleep 30;;
-logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
-      echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0'
-      exec sleep 30;;
+logs) while IFS= read -r l; do printf '%s\n' "$l"; done < "${0%/*}/traefik.log"; exec sleep 30;;
 esac
 `)
 	// the streams go on like docker's (until the exec ends them): a FIFO
 	// whose every writer has gone loses what it still held
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x y ;|&*?", "x\ny", "-v", "é ${HOME}"} {
-		old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}}
+		old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}, Service: v}
 		start := Cmd{Command: cmdline.New("echo", shell.Quote(v))}
-		wantOut := v + "\nstart ok\nnew healthy\nold unhealthy\ntraefik switched\n"
+		wantOut := v + "\nstart ok\nnew healthy\nold unhealthy\ntraefik " + traefikSees(t, bin, v) + "\n"
 		bound := 5 * time.Second
 		if strings.Contains(v, "\n") {
 			// docker never names a container so; its events' lines could
@@ -93,16 +91,16 @@ func TestSwitchBackQuoting(t *testing.T) {
 	bin, log := stubbedShell(t, stubRecord+`case "$1" in
 inspect) case "$*" in *leaving-*) echo healthy;; esac;;
 events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
-logs) echo 'time="x" level=debug msg="Configuration received" config={"http":{"services":{"s":{"loadBalancer":{"servers":[{"url":"http://10.9.9.9:80"}]}}}}} providerName=docker'
-      echo 'time="x" level=debug msg="Creating server 0 http://10.9.9.9:80" serverName=0';;
+logs) while IFS= read -r l; do printf '%s\n' "$l"; done < "${0%/*}/traefik.log"; exec sleep 30;;
 esac
 `)
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
-		leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}}
+		leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}, Service: v}
 		c := SwitchBack("back-"+v, v, 5*time.Second, leaving, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
+		seen := traefikSees(t, bin, v)
 		out, err := runStubbed(t, bin, log, c.String())
-		if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik switched\n" {
+		if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik "+seen+"\n" {
 			t.Errorf("%q: %v\n%s", v, err, out)
 		}
 		calls := recordedCalls(t, log)
@@ -115,6 +113,24 @@ esac
 		}
 		checkCalls(t, v, calls, want)
 	}
+}
+
+// traefikSees writes the Traefik log the stub's `docker logs` prints: a
+// configuration without the address 10.9.9.9 of the leaving container v,
+// and the build of v's service (named v too) with that address only. It
+// returns how the wait ends: "switched", or for a name that logrus
+// quotes, which the wait does not read, "throttled" (at the throttle's
+// bound, the fallback for any log it cannot read).
+func traefikSees(t *testing.T, bin, v string) string {
+	t.Helper()
+	log := traefikLog(traefikReceived("10.9.9.9"), traefikBuild(v, "10.9.9.9"), traefikEntryPointDone)
+	if err := os.WriteFile(filepath.Join(bin, "traefik.log"), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !logrusBare(v) {
+		return "throttled"
+	}
+	return "switched"
 }
 
 // stubRecord begins a stub script: it records the call's argv, its own

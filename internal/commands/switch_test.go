@@ -77,17 +77,12 @@ func TestStartAndSwitchStopsOnceTraefikDropsTheOld(t *testing.T) {
 	if err := os.WriteFile(dir+"/cord", nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}}
+	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}, Service: "app-web"}
 	c := startSwitch(10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
 	out, code, took := runSwitch(t, c,
 		"health_status: starting\nhealth_status: healthy\n", "health_status: unhealthy\n",
-		`msg="Configuration received: {\"url\":\"http://10.0.0.5:3000\"}" providerName=docker`+"\n"+
-			`msg="Creating server 0 http://10.0.0.5:3000" serverName=0`+"\n"+
-			`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n"+
-			// the tail of building the configuration before (the old one
-			// still in it) is not the new one applied
-			`msg="Creating server 1 http://10.0.0.5:3000" serverName=1`+"\n"+
-			`msg="Creating server 0 http://10.0.0.6:3000" serverName=0`+"\n")
+		traefikLog(traefikReceived("10.0.0.5", "10.0.0.6"), traefikBuild("app-web", "10.0.0.6", "10.0.0.5"), traefikEntryPointDone,
+			traefikReceived("10.0.0.6"), traefikBuild("app-web", "10.0.0.6"), traefikEntryPointDone))
 	if code != 0 || out != "run\nstart ok\nnew healthy\nold unhealthy\ntraefik switched\nstopped v1\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}
@@ -107,10 +102,10 @@ func TestStartAndSwitchStopsOnceTraefikDropsTheOld(t *testing.T) {
 func TestStartAndSwitchWaitsForTraefikToApplyTheConfiguration(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(dir+"/cord", nil, 0o644)
-	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}}
+	old := &Container{Name: "app-web-v1", Cord: dir, IPs: []string{"10.0.0.5"}, Service: "app-web"}
 	c := startSwitch(10*time.Second, old, 10*time.Second, 10*time.Second, echoCmd("stopped", "v1"))
 	out, code, took := runSwitch(t, c, "health_status: healthy\n", "health_status: unhealthy\n",
-		`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n")
+		traefikLog(traefikReceived("10.0.0.6")))
 	if code != 0 || out != "run\nstart ok\nnew healthy\nold unhealthy\ntraefik throttled\nstopped v1\n" {
 		t.Errorf("exit %d, output %q", code, out)
 	}

@@ -53,7 +53,7 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 		} else {
 			drain = `t=$(date +%s.%N); rm -f ` + q(leaving.Cord+"/cord") + "; " +
 				waitFor(events, unhealthyBound, `"health_status: unhealthy") r=unhealthy; break;; die) r=died; break;;`) +
-				`; echo "leaving $r"; a=0; ` + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.IPs, `"$w/f"`)) +
+				`; echo "leaving $r"; ` + traefikWaitVars + waitFor(`docker logs --since "$t" -f `+TraefikContainer, traefikBound, traefikDropped(leaving.Service, leaving.IPs, `"$w/f"`)) +
 				`; echo "traefik $r"`
 		}
 		cut := ""
@@ -70,37 +70,60 @@ func SwitchBack(target, since string, targetBound time.Duration, leaving *Contai
 }
 
 // traefikDropped is the case patterns that find Traefik applying a docker
-// configuration that no longer names any of ips (any docker configuration
-// when the addresses are unknown). Traefik logs "Configuration received"
-// before the configuration is in use: v2.11 right before it builds the
-// new handlers and swaps them in, earlier v2 releases before their
-// providers throttle too (up to providersThrottleDuration ahead). A
-// container stopped right after that line can still get requests, which
-// then fail. So the line only arms the wait (in a, set to 0 before); what
-// ends it is the configuration being built — the first "Creating server"
-// line after it that names none of ips — or, for a Traefik that does not
-// log that, traefikThrottleBound after the line, the longest a throttle
-// holds a configuration (r=throttled). A configuration naming ips again
-// disarms it.
-func traefikDropped(ips []string, fifo string) string {
+// configuration in which service (the role's Traefik service) no longer
+// names any of ips: its debug log, read line by line.
+//
+// Traefik logs "Configuration received" when a configuration arrives, but
+// builds configurations one after another in another goroutine: a line of
+// the build of the configuration before can follow it, and that one may
+// still name the old container. So:
+//
+//   - "Configuration received" of the docker provider that names none of
+//     ips arms the wait (a=1), one that names them disarms it;
+//   - a build of service is read whole: "Creating load-balancer" with its
+//     serviceName opens it (m=1; n is the router building it), its
+//     "Creating server" lines mark whether it names one of ips (o=1), the
+//     next line of the same router closes it (its tracing or middleware
+//     line: the servers are done). A build closed while armed that named
+//     none of ips is the configuration without the old container (z=1);
+//   - the end of that entry point's handler chain (the internal recovery
+//     middleware, created after every router of the entry point) is
+//     switched: Traefik swaps the handlers in right after.
+//
+// With ips unknown, any whole build of service after an arming counts. A
+// Traefik whose log reads otherwise (another release, a service renamed
+// by the user's labels) ends the wait traefikThrottleBound after the
+// arming line, the longest a throttle holds a configuration
+// (r=throttled). The caller sets a, m, o and z to 0 (traefikWaitVars).
+func traefikDropped(service string, ips []string, fifo string) string {
 	// the timer's output goes to the FIFO only: a process holding the
 	// exec's own stdout or stderr would keep the exec open after the end
 	arm := fmt.Sprintf(`if [ "$a" = 0 ]; then a=1; { sleep %g; echo mrsk-throttle-bound; } > %s 2>/dev/null & k=$!; fi;;`,
 		traefikThrottleBound.Seconds(), fifo)
-	if len(ips) == 0 {
-		return `*"Configuration received"*providerName=docker*) ` + arm +
-			` *"Creating server "*) if [ "$a" = 1 ]; then r=switched; break; fi;;` +
-			` mrsk-throttle-bound) if [ "$a" = 1 ]; then r=throttled; break; fi;;`
+	// logrus writes fields in any order, each after a space, the last one
+	// at the end of the line; a service named in a router's labels may
+	// carry its provider
+	s := shell.InDoubleQuotes(service)
+	svc := `*" serviceName=` + s + ` "*|*" serviceName=` + s + `"|*" serviceName=` + s + `@docker "*|*" serviceName=` + s + `@docker")`
+	router := `*" routerName=$n "*|*" routerName=$n")`
+	old := `mrsk-no-address)`
+	if len(ips) > 0 {
+		var named []string
+		for _, ip := range ips {
+			named = append(named, `*"//`+shell.InDoubleQuotes(ip)+`:"*`)
+		}
+		old = strings.Join(named, "|") + ")"
 	}
-	var named []string
-	for _, ip := range ips {
-		named = append(named, `*"//`+shell.InDoubleQuotes(ip)+`:"*`)
-	}
-	old := strings.Join(named, "|") + ")"
-	return `*"Configuration received"*providerName=docker*) case "$l" in ` + old + ` a=0;; *) ` + arm + ` esac;;` +
-		` *"Creating server "*) if [ "$a" = 1 ]; then case "$l" in ` + old + ` ;; *) r=switched; break;; esac; fi;;` +
-		` mrsk-throttle-bound) if [ "$a" = 1 ]; then r=throttled; break; fi;;`
+	return `*"Configuration received"*providerName=docker*) case "$l" in ` + old + ` a=0; z=0;; *) ` + arm + ` esac;;` +
+		` *"Creating load-balancer"*) case "$l" in ` + svc + ` m=1; o=0; n=${l#* routerName=}; n=${n%% *};; esac;;` +
+		` *"Creating server "*) if [ "$m" = 1 ]; then case "$l" in ` + old + ` o=1;; esac; fi;;` +
+		` *" middlewareName=traefik-internal-recovery"*) if [ "$z" = 1 ]; then r=switched; break; fi;;` +
+		` mrsk-throttle-bound) if [ "$a" = 1 ]; then r=throttled; break; fi;;` +
+		` *" routerName="*) if [ "$m" = 1 ]; then case "$l" in ` + router + ` m=0; if [ "$a" = 1 ] && [ "$o" = 0 ]; then z=1; fi;; esac; fi;;`
 }
+
+// traefikWaitVars starts traefikDropped's reading.
+const traefikWaitVars = "a=0; m=0; o=0; z=0; "
 
 // traefikThrottleBound is the longest Traefik holds a configuration it
 // received before applying it: its default providersThrottleDuration (2 s,

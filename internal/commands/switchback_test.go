@@ -17,13 +17,11 @@ func TestSwitchBackDrainsAHealthyLeavingContainer(t *testing.T) {
 	if err := os.WriteFile(dir+"/cord", nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	leaving := &Container{Name: "app-web-v2", Cord: dir, IPs: []string{"10.0.0.6"}}
+	leaving := &Container{Name: "app-web-v2", Cord: dir, IPs: []string{"10.0.0.6"}, Service: "app-web"}
 	c := SwitchBack("app-web-v1", "1700000000.5", 10*time.Second, leaving, 10*time.Second, 10*time.Second, echoCmd("stopped", "v2"))
 	out, code, took := runSwitch(t, c,
 		"health_status: unhealthy\n", "health_status: healthy\n",
-		`msg="Configuration received: {\"url\":\"http://10.0.0.6:3000\"}" providerName=docker`+"\n"+
-			`msg="Configuration received: {\"url\":\"http://10.0.0.5:3000\"}" providerName=docker`+"\n"+
-			`msg="Creating server 0 http://10.0.0.5:3000" serverName=0`+"\n",
+		traefikLog(traefikReceived("10.0.0.6"), traefikReceived("10.0.0.5"), traefikBuild("app-web", "10.0.0.5"), traefikEntryPointDone),
 		"healthy", "starting")
 	if code != 0 || out != "back healthy\nleaving unhealthy\ntraefik switched\nstopped v2\n" {
 		t.Errorf("exit %d, output %q", code, out)

@@ -133,7 +133,7 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 		switch lines["traefik"] {
 		case "switched":
 		case "throttled":
-			s.Out.Info("Traefik on %s logged a configuration without %s but not its building; stopped it after Traefik's longest throttle", host, old.Name)
+			s.Out.Info("Traefik on %s logged a configuration without %s, but not its build of service %s in a form mrsk reads; stopped it after Traefik's longest throttle", host, old.Name, old.Service)
 		default:
 			s.Out.Info("Traefik on %s logged no configuration without %s within %s (log level not DEBUG?); stopped it anyway", host, old.Name, traefikSwitchBound)
 		}

@@ -54,6 +54,9 @@ func TestDrainOnDockerEngine29(t *testing.T) {
 			if !strings.Contains(r.out, h.Addr+": old unhealthy") {
 				t.Errorf("%s on %s: the old container was not drained through its cord (no \"old unhealthy\"); output:\n%s", s.name, h.Name, r.out)
 			}
+			if !strings.Contains(r.out, h.Addr+": traefik switched") {
+				t.Errorf("%s on %s: the switch did not read Traefik's build of the configuration without the old container (no \"traefik switched\"); output:\n%s", s.name, h.Name, r.out)
+			}
 		}
 		for h, body := range answersNow(e.Hosts) {
 			if v, _, _ := strings.Cut(body, " "); v != s.want {

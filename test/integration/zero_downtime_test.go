@@ -159,6 +159,12 @@ func zeroDowntimeRun(t *testing.T, hosts []*env.Host, lb *load.LB, service strin
 		if drain && !strings.Contains(r.out, "healthy, then draining ") {
 			t.Errorf("mrsk %s did not drain the old containers; output:\n%s", s.name, r.out)
 		}
+		for _, h := range hosts {
+			// the switch read Traefik's build, not its fallback bound
+			if drain && !strings.Contains(r.out, h.Addr+": traefik switched") {
+				t.Errorf("mrsk %s on %s: no \"traefik switched\"; output:\n%s", s.name, h.Name, r.out)
+			}
+		}
 		if !drain && strings.Contains(r.out, "healthy, then draining ") {
 			t.Errorf("mrsk %s drained with MRSK_DRAIN=0; output:\n%s", s.name, r.out)
 		}
