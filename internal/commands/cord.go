@@ -1,6 +1,9 @@
 package commands
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/shell"
 )
@@ -31,8 +34,49 @@ func CordDir(containerName, hex string) string {
 // (docker then needs only one failed check: --health-retries 1), so a cut
 // cord shows within one health interval while one slow or failed /up
 // still does not flip a healthy container.
-func CordHealthCmd(inner string) string {
-	return "(cat " + CordMount + "/cord > /dev/null && ((" + inner + ") || (sleep 0.2; " + inner + ") || (sleep 0.5; " + inner + "))) || exit 1"
+//
+// While the drain mark is in the cord directory (a switch has begun and
+// will cut this container's cord), a check first watches the cord for up
+// to watch, failing the moment it is cut: the cut then shows at once, not
+// at the next check up to an interval later. A local file in the
+// container's own mount is all a check has to watch, whatever the image
+// (no inotify tool can be assumed), hence its 50 ms look. watch is kept
+// under the role's health timeout (WatchBudget); 0 leaves the watch out.
+func CordHealthCmd(inner string, watch time.Duration) string {
+	cord := CordMount + "/cord"
+	w := ""
+	if n := int(watch / cordWatchStep); n > 0 {
+		w = fmt.Sprintf("{ [ ! -e %s/%s ] || { n=0; while [ -e %s ] && [ $n -lt %d ]; do sleep %g; n=$((n+1)); done; [ -e %s ]; }; } && ",
+			CordMount, drainMark, cord, n, cordWatchStep.Seconds(), cord)
+	}
+	return "(cat " + cord + " > /dev/null && " + w + "((" + inner + ") || (sleep 0.2; " + inner + ") || (sleep 0.5; " + inner + "))) || exit 1"
+}
+
+// drainMark is the file a switch puts into the cord directory of the
+// container it will drain (DrainMark), for its checks to watch the cord.
+const drainMark = "drain"
+
+// cordWatchStep is how often a watching check looks at the cord.
+const cordWatchStep = 50 * time.Millisecond
+
+// cordWatchMax is the longest one check watches: docker's default health
+// timeout is 30 s; while a check watches, the app's own check waits, so
+// the old container's app is still checked every few seconds in a switch.
+const cordWatchMax = 5 * time.Second
+
+// WatchBudget is how long a check of the role's containers may watch the
+// cord: cordWatchMax, or half the role's own --health-timeout (options)
+// when that is shorter, so a watching check never runs into it; 0 (no
+// watch) when that timeout cannot be read.
+func WatchBudget(timeout any) time.Duration {
+	if timeout == nil {
+		return cordWatchMax
+	}
+	d, err := time.ParseDuration(shell.ToS(timeout))
+	if err != nil || d <= 0 {
+		return 0
+	}
+	return min(cordWatchMax, d/2)
 }
 
 // Drains reports whether the role's containers are run with a cord: roles
@@ -60,7 +104,7 @@ func (a App) healthArgs() cmdline.Command {
 		return r.HealthArgs()
 	}
 	return shell.Optionize(append([]shell.Pair{
-		{Key: "health-cmd", Value: CordHealthCmd(r.HealthCmd())},
+		{Key: "health-cmd", Value: CordHealthCmd(r.HealthCmd(), WatchBudget(r.Options().Value("health-timeout")))},
 		{Key: "health-interval", Value: r.HealthInterval()},
 		{Key: "health-retries", Value: "1"},
 	}, a.healthStartArgs()...), "")
@@ -88,10 +132,19 @@ func CordInfo(containerName string) Cmd {
 
 // MakeCord (re)creates the cord in the host directory dir (relative to the
 // home, or absolute as CordInfo prints it): before a run, and before a
-// stopped container is started again, or it would never turn healthy.
+// stopped container is started again, or it would never turn healthy. A
+// drain mark left there by a switch (DrainMark) goes: the container's
+// checks would watch a cord nobody is about to cut.
 func MakeCord(dir string) Cmd {
-	return named("app.make_cord", cmdline.New("mkdir", "-p", shell.Quote(dir), "&&", "touch", shell.Quote(dir+"/cord")))
+	return named("app.make_cord", cmdline.New("mkdir", "-p", shell.Quote(dir), "&&", "rm", "-f", shell.Quote(dir+"/"+drainMark),
+		"&&", "touch", shell.Quote(dir+"/cord")))
 }
+
+// DrainMark is the path of the drain mark in the cord directory dir: a
+// switch creates it before it starts the new container, so that by the
+// cut the old container's checks watch its cord (CordHealthCmd), and
+// deletes it when it ends.
+func DrainMark(dir string) string { return dir + "/" + drainMark }
 
 // CutCord deletes the cord in dir and prints the host's time (RFC 3339,
 // nanoseconds): the moment from which Traefik's log is read for the switch.

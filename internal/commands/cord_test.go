@@ -5,9 +5,13 @@ import (
 	"testing"
 )
 
+// cordWatch is the cord watch of a check (CordHealthCmd) with the
+// default budget, as it stands in a docker run line.
+const cordWatch = `{ [ ! -e /tmp/mrsk-cord/drain ] || { n=0; while [ -e /tmp/mrsk-cord/cord ] && [ \$n -lt 100 ]; do sleep 0.05; n=\$((n+1)); done; [ -e /tmp/mrsk-cord/cord ]; }; } && `
+
 const cordRun = `docker run --detach --restart unless-stopped --name app-web-999 --hostname h-0123456789ab ` +
 	`-e MRSK_CONTAINER_NAME="app-web-999" --env-file .mrsk/env/roles/app-web.env -e DB_HOST="1.1.1.5" ` +
-	`--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && ((curl -f http://localhost:3000/up || exit 1) || (sleep 0.2; curl -f http://localhost:3000/up || exit 1) || (sleep 0.5; curl -f http://localhost:3000/up || exit 1))) || exit 1" --health-interval "1s" --health-retries "1" ` +
+	`--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && ` + cordWatch + `((curl -f http://localhost:3000/up || exit 1) || (sleep 0.2; curl -f http://localhost:3000/up || exit 1) || (sleep 0.5; curl -f http://localhost:3000/up || exit 1))) || exit 1" --health-interval "1s" --health-retries "1" ` +
 	`--log-opt max-size="10m" --volume $PWD/.mrsk/cords/app-web-999-0123456789ab:/tmp/mrsk-cord --label service="app" --label role="web"`
 
 func TestRunWithCordMountsItAndRequiresItInTheHealthCheck(t *testing.T) {
@@ -48,7 +52,7 @@ func TestCordOnlyForTraefikRolesWithHealthCheck(t *testing.T) {
 func TestCordCustomHealthCmdAndInterval(t *testing.T) {
 	cfg := loadConfig(t, baseConfig+"healthcheck:\n  cmd: /bin/check\n  interval: 5s\n", map[string]string{"RAILS_MASTER_KEY": "k"})
 	c, _ := NewApp(cfg, "web").WithCord(".mrsk/cords/x").Run("")
-	want := `--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && ((/bin/check) || (sleep 0.2; /bin/check) || (sleep 0.5; /bin/check))) || exit 1" --health-interval "5s" --health-retries "1"`
+	want := `--health-cmd "(cat /tmp/mrsk-cord/cord > /dev/null && ` + cordWatch + `((/bin/check) || (sleep 0.2; /bin/check) || (sleep 0.5; /bin/check))) || exit 1" --health-interval "5s" --health-retries "1"`
 	if !strings.Contains(c.Command.String(), want) {
 		t.Errorf("run %s lacks %s", c.Command, want)
 	}
@@ -57,7 +61,7 @@ func TestCordCustomHealthCmdAndInterval(t *testing.T) {
 func TestCordCommands(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
 		{CordDir("app-web-v1", "abc"), ".mrsk/cords/app-web-v1-abc"},
-		{MakeCord(".mrsk/cords/a").Command.String(), "mkdir -p .mrsk/cords/a && touch .mrsk/cords/a/cord"},
+		{MakeCord(".mrsk/cords/a").Command.String(), "mkdir -p .mrsk/cords/a && rm -f .mrsk/cords/a/drain && touch .mrsk/cords/a/cord"},
 		{CutCord("/root/.mrsk/cords/a").Command.String(), "rm -f /root/.mrsk/cords/a/cord && date -u +%FT%T.%NZ"},
 		{HealthState("app-web-v1").Command.String(), `docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{end}}' app-web-v1`},
 		{CordInfo("app-web-v1").Command.String(), `docker inspect --format '{{range .Mounts}}{{if eq .Destination "/tmp/mrsk-cord"}}{{.Source}}{{end}}{{end}}|{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' app-web-v1`},

@@ -154,9 +154,11 @@ const eventsFormat = "'{{.Actor.Attributes.name}} {{.Action}}'"
 // follows it, with everything the switch waits for taken from docker's
 // events and Traefik's log:
 //
-//  0. before start, one `docker events` stream for the new and the old
-//     container begins, so its start-up is spent beside docker's own
-//     work; once start has succeeded the exec prints `start ok`;
+//  0. before start, the drain mark goes into the old container's cord
+//     directory (its checks then watch the cord: CordHealthCmd) and one
+//     `docker events` stream for the new and the old container begins, so
+//     its start-up is spent beside docker's own work; once start has
+//     succeeded the exec prints `start ok`;
 //  1. until the new container reports healthy (or dies, or newBound
 //     passes: then it exits 3, the old container untouched);
 //  2. when there is an old container: its cord is cut, then until docker
@@ -211,14 +213,24 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 			`; kill $p $k 2>/dev/null; echo "traefik $r"; ` + stop.String()
 	}
 
+	// the old container's checks watch its cord from before the start on
+	// (CordHealthCmd), so the cut shows at once; the mark goes with the
+	// exec, whatever its end, as the container keeps serving on a failure
+	mark, unmark := cmdline.Command{}, cmdline.Command{}
+	if drains {
+		mark = cmdline.New("{", "touch", q(DrainMark(old.Cord)), "2>/dev/null", "||", "true", ";", "}", "&&")
+		unmark = cmdline.New("rm", "-f", q(DrainMark(old.Cord)), ";")
+	}
+
 	out := start
 	out.Name = "app.start_switch"
 	// an interrupt (SIGTERM to the exec's process group) ends the script
 	// and the streams; the trap keeps this shell for the cleanup after it
-	out.Command = cmdline.New("trap", ":", "TERM", "&&", switchDir+"=$(mktemp", "-d)", "&&", "mkfifo", fifo("e"), fifo("t"), "&&", "{").
+	out.Command = cmdline.New("trap", ":", "TERM", "&&", switchDir+"=$(mktemp", "-d)", "&&", "mkfifo", fifo("e"), fifo("t"), "&&").
+		Append(mark).Add("{").
 		Append(events).Add("&", "}", "&&", "mrsk_ev=$!", "&&", "{").
 		Append(start.Command).Add(";", "}", "&&", "echo", q("start ok"), "&&", "sh", "-c", q(script), "mrsk-switch", dir,
-		";", "mrsk_rc=$?", ";", "kill", "$mrsk_ev", "2>/dev/null", ";", "rm", "-rf", dir, ";", "exit", "$mrsk_rc")
+		";", "mrsk_rc=$?", ";", "kill", "$mrsk_ev", "2>/dev/null", ";").Append(unmark).Add("rm", "-rf", dir, ";", "exit", "$mrsk_rc")
 	out.Files = append(append([]File(nil), start.Files...), stop.Files...)
 	return out
 }

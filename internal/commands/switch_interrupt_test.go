@@ -16,21 +16,23 @@ import (
 
 // An interrupted exec gets SIGTERM in its whole process group (OpenSSH's
 // sshd signals the group): the switch's waits and streams end, and the
-// exec's own shell still removes its FIFOs, and exits with the signal's
-// status. Here the interrupt comes while it waits for the old container,
-// cut, to turn unhealthy: it is not stopped.
+// exec's own shell still removes the drain mark and its FIFOs, and exits
+// with the signal's status. Here the interrupt comes while it waits for
+// the old container, cut, to turn unhealthy: it is not stopped.
 func TestStartAndSwitchInterruptedCleansUp(t *testing.T) {
 	bin, log := stubbedShell(t, stubRecord+`case "$1" in
 events) echo "new health_status: healthy"; exec sleep 30;;
 esac
 `)
-	// the real rm, so the cleanup can be seen; the stub also records it
-	realRm, err := exec.LookPath("rm")
-	if err != nil {
-		t.Skip("no rm")
-	}
-	if err := os.WriteFile(filepath.Join(bin, "rm"), []byte(stubRecord+"exec "+realRm+" \"$@\"\n"), 0o755); err != nil {
-		t.Fatal(err)
+	// the real rm and touch, so the mark can be seen; the stubs record them
+	for _, tool := range []string{"rm", "touch"} {
+		real, err := exec.LookPath(tool)
+		if err != nil {
+			t.Skipf("no %s", tool)
+		}
+		if err := os.WriteFile(filepath.Join(bin, tool), []byte(stubRecord+"exec "+real+" \"$@\"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	home := t.TempDir()
 	cord := filepath.Join(home, "cords", "old")
@@ -63,6 +65,9 @@ esac
 			break
 		}
 	}
+	if _, err := os.Stat(filepath.Join(cord, "drain")); err != nil {
+		t.Fatalf("no drain mark while the switch waits: %v (output %q)", err, seen)
+	}
 	time.Sleep(200 * time.Millisecond) // into the wait for unhealthy
 	syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 	done := make(chan error, 1)
@@ -80,6 +85,9 @@ esac
 	}
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 143 {
 		t.Errorf("exit %v, want status 143; output %q", err, seen)
+	}
+	if _, err := os.Stat(filepath.Join(cord, "drain")); !os.IsNotExist(err) {
+		t.Errorf("the drain mark is still there after the interrupt (%v)", err)
 	}
 	// the cord was cut (the put-back makes it again); the stop never came
 	if left := mustReadDir(t, tmp); len(left) != 0 {

@@ -129,9 +129,9 @@ func TestBootFailurePutsTheFleetBack(t *testing.T) {
 	inOrder(t, rec.lines,
 		"1.1.1.1   trap : TERM && mrsk_sw=$(mktemp -d)", // the forward start and switch
 		"1.1.1.2   trap : TERM && mrsk_sw=$(mktemp -d)", // never healthy
-		"1.1.1.1   { echo [2023-04-14T17:07:31Z] [tester] [web] Put back app version oldver after the boot of abc123 failed >> mrsk-app-audit.log ; } && { mkdir -p /root/.mrsk/cords/app-web-oldver-0123456789ab && touch /root/.mrsk/cords/app-web-oldver-0123456789ab/cord ; } && { date +%s.%N ; } && { docker start app-web-oldver ; }",
+		"1.1.1.1   { echo [2023-04-14T17:07:31Z] [tester] [web] Put back app version oldver after the boot of abc123 failed >> mrsk-app-audit.log ; } && { mkdir -p /root/.mrsk/cords/app-web-oldver-0123456789ab && rm -f /root/.mrsk/cords/app-web-oldver-0123456789ab/drain && touch /root/.mrsk/cords/app-web-oldver-0123456789ab/cord ; } && { date +%s.%N ; } && { docker start app-web-oldver ; }",
 		"rm -f /root/.mrsk/cords/app-web-abc123-0123456789ab/cord",
-		"1.1.1.2   { echo [2023-04-14T17:07:31Z] [tester] [web] Put back app version oldver after the boot of abc123 failed >> mrsk-app-audit.log ; } && { mkdir -p /root/.mrsk/cords/app-web-oldver-0123456789ab && touch /root/.mrsk/cords/app-web-oldver-0123456789ab/cord ; } && { date +%s.%N ; }",
+		"1.1.1.2   { echo [2023-04-14T17:07:31Z] [tester] [web] Put back app version oldver after the boot of abc123 failed >> mrsk-app-audit.log ; } && { mkdir -p /root/.mrsk/cords/app-web-oldver-0123456789ab && rm -f /root/.mrsk/cords/app-web-oldver-0123456789ab/drain && touch /root/.mrsk/cords/app-web-oldver-0123456789ab/cord ; } && { date +%s.%N ; }",
 		"docker tag acme/shop:oldver acme/shop:latest",
 		"1.1.1.1   rm mrsk_lock/details && rm -r mrsk_lock")
 	for _, l := range rec.lines {

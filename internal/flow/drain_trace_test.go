@@ -156,7 +156,7 @@ func TestSwitchNeverHealthyLeavesTheOld(t *testing.T) {
 	}
 	for _, l := range rec.lines {
 		// the forward switch holds the cut, after the exit the failure took
-		if strings.Contains(l, "rm -f /root/.mrsk/cords/app-web-oldver") && !strings.Contains(l, `echo "new $r"; [ "$r" = healthy ] || exit 3; t=`) {
+		if strings.Contains(l, "rm -f /root/.mrsk/cords/app-web-oldver-0123456789ab/cord") && !strings.Contains(l, `echo "new $r"; [ "$r" = healthy ] || exit 3; t=`) {
 			t.Errorf("the old container's cord must never be cut: %s", l)
 		}
 	}
@@ -184,7 +184,7 @@ func TestAppStartRestoresCord(t *testing.T) {
 	}
 	inOrder(t, rec.lines,
 		"{{range .Mounts}}",
-		"1.1.1.1   mkdir -p /root/.mrsk/cords/app-web-abc123-0123456789ab && touch /root/.mrsk/cords/app-web-abc123-0123456789ab/cord",
+		"1.1.1.1   mkdir -p /root/.mrsk/cords/app-web-abc123-0123456789ab && rm -f /root/.mrsk/cords/app-web-abc123-0123456789ab/drain && touch /root/.mrsk/cords/app-web-abc123-0123456789ab/cord",
 		"1.1.1.1   docker start app-web-abc123")
 }
 
