@@ -41,6 +41,9 @@ type switchTimes struct {
 	// the drain, for the old container that died: new healthy → old unhealthy (its cut
 	// cord seen by a health check; 0 without one) → old kill (the stop began) → old die
 	ToUnhealthy, ToKill time.Duration
+	// CreateToStart is the new container's create → its start: docker's own start of a
+	// created container (0 when it was not created in the run: a rollback's docker start)
+	CreateToStart time.Duration
 }
 
 // switchOf finds the switch to newName in a host's events: its start, its
@@ -48,13 +51,18 @@ type switchTimes struct {
 // of the role (prefix: "<service>-<role>-").
 func switchOf(evs []event, newName, prefix string) (switchTimes, error) {
 	var st switchTimes
-	var start, healthy time.Time
+	var create, start, healthy time.Time
 	unhealthy, kill := map[string]time.Time{}, map[string]time.Time{}
 	for _, e := range evs {
 		old := e.Name != newName && strings.HasPrefix(e.Name, prefix) && !healthy.IsZero() && !st.OldDied
 		switch {
+		case e.Name == newName && e.Action == "create" && start.IsZero():
+			create = e.At
 		case e.Name == newName && e.Action == "start" && start.IsZero():
 			start = e.At
+			if !create.IsZero() {
+				st.CreateToStart = start.Sub(create)
+			}
 		case e.Name == newName && e.Action == "health_status: healthy" && !start.IsZero() && healthy.IsZero():
 			healthy = e.At
 		case old && e.Action == "health_status: unhealthy":

@@ -43,6 +43,7 @@ func TestParseVerbose(t *testing.T) {
 func TestSwitchOf(t *testing.T) {
 	evs := parseEvents(strings.Join([]string{
 		"100000000000|die|svc-web-old0", // before the switch: not the old one's stop
+		"100000000000|create|svc-web-new",
 		"100100000000|start|svc-web-new",
 		"100600000000|health_status: starting|svc-web-new",
 		"101100000000|health_status: healthy|svc-web-new",
@@ -58,8 +59,8 @@ func TestSwitchOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.StartToHealthy != time.Second || st.HealthyToDie != 900*time.Millisecond || !st.OldDied ||
-		st.ToUnhealthy != 200*time.Millisecond || st.ToKill != 800*time.Millisecond {
-		t.Errorf("switch = %+v, want start→healthy 1s, healthy→die 0.9s (unhealthy 0.2s, kill 0.8s)", st)
+		st.ToUnhealthy != 200*time.Millisecond || st.ToKill != 800*time.Millisecond || st.CreateToStart != 100*time.Millisecond {
+		t.Errorf("switch = %+v, want create→start 0.1s, start→healthy 1s, healthy→die 0.9s (unhealthy 0.2s, kill 0.8s)", st)
 	}
 	if _, err := switchOf(evs[:2], "svc-web-new", "svc-web-"); err == nil {
 		t.Error("no healthy event: want an error")

@@ -132,15 +132,16 @@ func report(w io.Writer, samples []sample, fast, base, primary string) {
 		}
 	}
 
-	fmt.Fprintln(w, "\nThe switch on each host, from docker events (median, seconds after the new container's healthy):")
-	fmt.Fprintln(w, "\n| op | mode | host | old unhealthy | old kill (stop begins) | old die |\n|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "\nThe switch on each host, from docker events (median; the new container's create → start, then seconds after its healthy):")
+	fmt.Fprintln(w, "\n| op | mode | host | new create → start | old unhealthy | old kill (stop begins) | old die |\n|---|---|---|---|---|---|---|")
 	for _, op := range []string{"deploy", "rollback"} {
 		for _, mode := range []string{fast, base} {
 			for _, h := range hosts {
 				get := func(f func(switchTimes) time.Duration) string {
 					return sec(median(pick(samples, mode, op, func(s sample) time.Duration { return f(s.sw[h]) })))
 				}
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", op, mode, h,
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", op, mode, h,
+					get(func(st switchTimes) time.Duration { return st.CreateToStart }),
 					get(func(st switchTimes) time.Duration { return st.ToUnhealthy }),
 					get(func(st switchTimes) time.Duration { return st.ToKill }),
 					get(func(st switchTimes) time.Duration { return st.HealthyToDie }))
