@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -64,11 +66,29 @@ func TestWithHealthStartOnlyForCordedRunsOnNewEngines(t *testing.T) {
 func TestBesideRunsTheSideQueryInTheBackgroundWithMainsStatus(t *testing.T) {
 	main := Cmd{Command: docker("pull", "x"), Stdin: []byte("secret")}
 	got := Beside(main, EngineAPI())
-	want := `{ docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } & { docker pull x ; }`
+	want := `{ docker version --format 'engine {{.Client.APIVersion}} {{.Server.APIVersion}}' ; } </dev/null & { docker pull x ; }`
 	if got.Command.String() != want {
 		t.Errorf("Beside:\n got %s\nwant %s", got.Command, want)
 	}
 	if string(got.Stdin) != "secret" {
 		t.Error("main's stdin must stay with the line")
+	}
+}
+
+// The line's stdin (a login's password) reaches main, never the side, in
+// the shells a host's login shell is likely to be.
+func TestBesideLeavesTheStdinToMain(t *testing.T) {
+	c := Beside(Cmd{Command: cmdline.New("cat")}, Cmd{Command: cmdline.New("cat", ";", "echo", "side")})
+	for _, sh := range []string{"sh", "bash", "dash", "zsh"} {
+		path, err := exec.LookPath(sh)
+		if err != nil {
+			continue
+		}
+		cmd := exec.Command(path, "-c", c.Command.String()+"; wait")
+		cmd.Stdin = strings.NewReader("secret")
+		out, err := cmd.Output()
+		if err != nil || strings.Count(string(out), "secret") != 1 || !strings.Contains(string(out), "side") {
+			t.Errorf("%s: %q, %v", sh, out, err)
+		}
 	}
 }

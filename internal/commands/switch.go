@@ -111,10 +111,12 @@ func OrElse(name string, first, then Cmd) Cmd {
 // Beside runs side in the background while main runs, in one exec: the
 // line's status is main's, side's output lands among main's lines and its
 // failure is nobody's (what it reads must be optional). For a quick query
-// beside a slow command (the engine's versions beside a pull).
+// beside a slow command (the engine's versions beside a pull). side reads
+// /dev/null, whatever the shell: main's stdin (a login's password) is
+// main's.
 func Beside(main, side Cmd) Cmd {
 	out := main
-	out.Command = append(append(cmdline.New("{"), side.Command...).Add(";", "}", "&", "{"), main.Command...).Add(";", "}")
+	out.Command = append(append(cmdline.New("{"), side.Command...).Add(";", "}", "</dev/null", "&", "{"), main.Command...).Add(";", "}")
 	out.Files = append(append([]File(nil), main.Files...), side.Files...)
 	return out
 }
@@ -198,17 +200,17 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 		// rotation, so MRSK's pause before the stop
 		script += `; echo "old without cord"; sleep 2; ` + stop.String()
 	case drains:
-		// Traefik's log is followed once the old container is unhealthy,
-		// from the cut on. Started at the cut instead, its client is ready
-		// when Traefik logs the new configuration, and the stop follows
-		// that line at once: one zero-downtime run so lost 8 requests (502
-		// after their retries), cause not pinned down; the client's
-		// start-up here keeps the margin every earlier run had
-		script += `; t=$(date +%s.%N); rm -f ` + q(old.Cord+"/cord") + `; ` +
+		// Traefik's log is followed from the cut on, its client started
+		// with the cut so that its start-up passes while the old container
+		// turns unhealthy. (Started after "old unhealthy" up to 2026-12-02:
+		// once ready early, the follower read a line of Traefik's build of
+		// the configuration before as the new one's, which a run lost 8
+		// requests to; the log is now read per build, traefikDropped.)
+		script += `; t=$(date +%s.%N); { timeout ` + seconds(unhealthyBound+traefikBound) + ` docker logs --since "$t" -f ` + TraefikContainer +
+			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; rm -f ` + q(old.Cord+"/cord") + `; ` +
 			fifoWait(`"$d/e"`, unhealthyBound, "mrsk-bound-old",
 				is(old.Name, "health_status: unhealthy")+` r=unhealthy; break;; `+is(old.Name, "die")+` r=died; break;;`) +
-			`; echo "old $r"; { timeout ` + seconds(traefikBound) + ` docker logs --since "$t" -f ` + TraefikContainer +
-			` 1<>"$d/t" 2>&1 </dev/null & }; p=$!; ` + traefikWaitVars + `k=; ` +
+			`; echo "old $r"; ` + traefikWaitVars + `k=; ` +
 			fifoWait(`"$d/t"`, traefikBound, "mrsk-bound-traefik", traefikDropped(old.Service, old.IPs, `"$d/t"`)) +
 			`; kill $p $k 2>/dev/null; echo "traefik $r"; ` + stop.String()
 	}

@@ -91,6 +91,52 @@ func (s *Session) drainedRoles(host string) []commands.App {
 	return apps
 }
 
+// besideHostRead is main with, beside it in its exec, the read of host's
+// docker API versions and, where host runs drained roles, their
+// containers (commands.HostState), for the stale-container check and the
+// boot: a deploy's read, in its hosts' login exec or their pull's.
+func (s *Session) besideHostRead(host string, main commands.Cmd) commands.Cmd {
+	if len(s.drainedRoles(host)) == 0 {
+		return commands.Beside(main, commands.EngineAPI())
+	}
+	return commands.Beside(main, commands.Batch("docker.engine_api", commands.Tolerant(commands.EngineAPI()),
+		commands.HostState(commands.NewApp(s.Cfg, ""))))
+}
+
+// keepHostRead keeps what besideHostRead read on host (out: the exec's
+// output); once every drained role's containers were read, hostRead is
+// true for host.
+func (s *Session) keepHostRead(host, out string) {
+	if e := commands.ParseEngine(out); e != (commands.Engine{}) {
+		s.keepEngine(host, e)
+	}
+	all := true
+	for _, app := range s.drainedRoles(host) {
+		state, ok := app.ParseHostState(out)
+		if !ok {
+			all = false
+			continue
+		}
+		s.keepRoleState(host, app.Role(), state)
+	}
+	if all {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.hostsRead == nil {
+			s.hostsRead = map[string]bool{}
+		}
+		s.hostsRead[host] = true
+	}
+}
+
+// hostRead reports whether host's docker and containers were read in this
+// run (keepHostRead) since the last hook.
+func (s *Session) hostRead(host string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hostsRead[host]
+}
+
 // keepRoleState remembers a role's state for the boot that follows.
 func (s *Session) keepRoleState(host, role string, st []commands.Container) {
 	s.mu.Lock()
@@ -106,5 +152,5 @@ func (s *Session) keepRoleState(host, role string, st []commands.Container) {
 func (s *Session) forgetRoleStates() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.states = nil
+	s.states, s.hostsRead = nil, nil
 }

@@ -108,6 +108,9 @@ type Session struct {
 	states map[string][]commands.Container
 	// engines are the hosts' docker API versions, read with role states
 	engines map[string]commands.Engine
+	// hostsRead are the hosts whose docker and drained roles a deploy
+	// read beside their login or pull (keepHostRead)
+	hostsRead map[string]bool
 	// standalone: the command is `registry login` itself, not a step
 	standalone bool
 	// logins are a deploy's registry logins on the hosts, started by its
