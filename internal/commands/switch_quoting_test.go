@@ -19,58 +19,62 @@ import (
 // and a docker stub recording its argv: every value must reach docker (and
 // rm) intact.
 func TestStartAndSwitchQuoting(t *testing.T) {
-	bin, log := stubbedShell(t, stubRecord+`case "$1" in
+	stub := stubRecord + `case "$1" in
 events) for a; do case "$a" in container=new-*) echo "${a#container=} health_status: healthy";; esac; done
         for a; do case "$a" in container=old-*) echo "${a#container=} health_status: unhealthy";; esac; done
         exec sleep 30;;
 logs) while IFS= read -r l; do printf '%s\n' "$l"; done < "${0%/*}/traefik.log"; exec sleep 30;;
 esac
-`)
+`
 	// the streams go on like docker's (until the exec ends them): a FIFO
 	// whose every writer has gone loses what it still held
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x y ;|&*?", "x\ny", "-v", "é ${HOME}"} {
-		old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}, Service: v}
-		start := Cmd{Command: cmdline.New("echo", shell.Quote(v))}
-		wantOut := v + "\nstart ok\nnew healthy\nold unhealthy\ntraefik " + traefikSees(t, bin, v) + "\n"
-		bound := 5 * time.Second
-		if strings.Contains(v, "\n") {
-			// docker never names a container so; its events' lines could
-			// not say it: the wait ends at its bound, nothing ran
-			wantOut, bound = v+"\nstart ok\nnew timeout\n", time.Second
-		}
-		c := StartAndSwitch(start, "new-"+v, bound, old, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
-		out, err := runStubbed(t, bin, log, c.String())
-		if string(out) != wantOut || (err != nil) != strings.Contains(v, "\n") {
-			t.Errorf("%q: %v\n%s", v, err, out)
-		}
-		calls := recordedCalls(t, log)
-		events := slices.IndexFunc(calls, func(c []string) bool {
-			return len(c) > 3 && c[1] == "events" && c[2] == "--since" &&
-				slices.Equal(c[4:], []string{"--filter", "container=new-" + v, "--filter", "container=old-" + v,
-					"--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Actor.Attributes.name}} {{.Action}}"})
+		t.Run(v, func(t *testing.T) {
+			t.Parallel() // a name logrus would quote waits the throttle's bound
+			bin, log := stubbedShell(t, stub)
+			old := &Container{Name: "old-" + v, Cord: "cords/" + v, IPs: []string{v}, Service: v}
+			start := Cmd{Command: cmdline.New("echo", shell.Quote(v))}
+			wantOut := v + "\nstart ok\nnew healthy\nold unhealthy\ntraefik " + traefikSees(t, bin, v) + "\n"
+			bound := 5 * time.Second
+			if strings.Contains(v, "\n") {
+				// docker never names a container so; its events' lines could
+				// not say it: the wait ends at its bound, nothing ran
+				wantOut, bound = v+"\nstart ok\nnew timeout\n", time.Second
+			}
+			c := StartAndSwitch(start, "new-"+v, bound, old, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
+			out, err := runStubbed(t, bin, log, c.String())
+			if string(out) != wantOut || (err != nil) != strings.Contains(v, "\n") {
+				t.Errorf("%q: %v\n%s", v, err, out)
+			}
+			calls := recordedCalls(t, log)
+			events := slices.IndexFunc(calls, func(c []string) bool {
+				return len(c) > 3 && c[1] == "events" && c[2] == "--since" &&
+					slices.Equal(c[4:], []string{"--filter", "container=new-" + v, "--filter", "container=old-" + v,
+						"--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Actor.Attributes.name}} {{.Action}}"})
+			})
+			if events < 0 {
+				t.Errorf("%q: no docker events call in %q", v, calls)
+			}
+			// the drain mark comes before the start and goes with the exec
+			mark := [][]string{{"touch", "cords/" + v + "/drain"}, {"rm", "-f", "cords/" + v + "/drain"}}
+			if strings.Contains(v, "\n") {
+				checkCalls(t, v, calls, mark)
+				return
+			}
+			want := [][]string{
+				mark[0], mark[1],
+				{"rm", "-f", "cords/" + v + "/cord"},
+				{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
+				{"docker", "stop"},
+			}
+			checkCalls(t, v, calls, want)
+			if !slices.ContainsFunc(calls, func(c []string) bool {
+				return len(c) == 6 && c[1] == "logs" && c[4] == "-f" && c[5] == "traefik"
+			}) {
+				t.Errorf("%q: no docker logs call in %q", v, calls)
+			}
 		})
-		if events < 0 {
-			t.Errorf("%q: no docker events call in %q", v, calls)
-		}
-		// the drain mark comes before the start and goes with the exec
-		mark := [][]string{{"touch", "cords/" + v + "/drain"}, {"rm", "-f", "cords/" + v + "/drain"}}
-		if strings.Contains(v, "\n") {
-			checkCalls(t, v, calls, mark)
-			continue
-		}
-		want := [][]string{
-			mark[0], mark[1],
-			{"rm", "-f", "cords/" + v + "/cord"},
-			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
-			{"docker", "stop"},
-		}
-		checkCalls(t, v, calls, want)
-		if !slices.ContainsFunc(calls, func(c []string) bool {
-			return len(c) == 6 && c[1] == "logs" && c[4] == "-f" && c[5] == "traefik"
-		}) {
-			t.Errorf("%q: no docker logs call in %q", v, calls)
-		}
 	}
 }
 
@@ -91,30 +95,34 @@ func mustReadDir(t *testing.T, dir string) []string {
 // values as TestStartAndSwitchQuoting, on the path that drains a healthy
 // leaving container: every value must reach docker (and rm) intact.
 func TestSwitchBackQuoting(t *testing.T) {
-	bin, log := stubbedShell(t, stubRecord+`case "$1" in
+	stub := stubRecord + `case "$1" in
 inspect) case "$*" in *leaving-*) echo healthy;; esac;;
 events) case "$*" in *container=leaving-*) echo "health_status: unhealthy";; *) echo "health_status: healthy";; esac;;
 logs) while IFS= read -r l; do printf '%s\n' "$l"; done < "${0%/*}/traefik.log"; exec sleep 30;;
 esac
-`)
+`
 	cfg := loadConfig(t, baseConfig, secretEnv)
 	for _, v := range []string{"plain", "a'; touch pwned; echo '", `a"b$(touch p)` + "`touch p`", "x\ny ;|&*?", "-v", "é ${HOME}"} {
-		leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}, Service: v}
-		c := SwitchBack("back-"+v, v, 5*time.Second, leaving, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
-		seen := traefikSees(t, bin, v)
-		out, err := runStubbed(t, bin, log, c.String())
-		if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik "+seen+"\n" {
-			t.Errorf("%q: %v\n%s", v, err, out)
-		}
-		calls := recordedCalls(t, log)
-		want := [][]string{
-			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "back-" + v},
-			{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Action}}"},
-			{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "leaving-" + v},
-			{"rm", "-f", "cords/" + v + "/cord"},
-			{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
-		}
-		checkCalls(t, v, calls, want)
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			bin, log := stubbedShell(t, stub)
+			leaving := &Container{Name: "leaving-" + v, Cord: "cords/" + v, IPs: []string{v}, Service: v}
+			c := SwitchBack("back-"+v, v, 5*time.Second, leaving, 5*time.Second, 5*time.Second, NewApp(cfg, "web").Stop(v))
+			seen := traefikSees(t, bin, v)
+			out, err := runStubbed(t, bin, log, c.String())
+			if err != nil || string(out) != "back healthy\nleaving unhealthy\ntraefik "+seen+"\n" {
+				t.Errorf("%q: %v\n%s", v, err, out)
+			}
+			calls := recordedCalls(t, log)
+			want := [][]string{
+				{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "back-" + v},
+				{"docker", "events", "--since", v, "--filter", "container=back-" + v, "--filter", "event=health_status", "--filter", "event=die", "--format", "{{.Action}}"},
+				{"docker", "inspect", "--format", strings.Trim(healthStatusFormat, "'"), "leaving-" + v},
+				{"rm", "-f", "cords/" + v + "/cord"},
+				{"docker", "container", "ls", "--all", "--filter", "name=^app-web-" + v + "$", "--quiet"},
+			}
+			checkCalls(t, v, calls, want)
+		})
 	}
 }
 

@@ -99,6 +99,7 @@ func drainOld(t *testing.T, old *Container, log string) (string, time.Duration) 
 }
 
 func TestDrainEndsWithTheBuildWithoutTheOld(t *testing.T) {
+	t.Parallel()
 	out, took := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
 		traefikReceived("10.0.0.6"),
 		traefikBuild("other-web", "10.0.0.9"),
@@ -117,6 +118,7 @@ func TestDrainEndsWithTheBuildWithoutTheOld(t *testing.T) {
 // built, whose servers come in any order. That build's line naming the new
 // container, after the arrival, is not the new configuration applied.
 func TestDrainIgnoresTheBuildBeforeTheConfiguration(t *testing.T) {
+	t.Parallel()
 	build := traefikBuild("app-web", "10.0.0.6", "10.0.0.5")
 	out, took := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
 		build[:2], // the build before began
@@ -143,6 +145,7 @@ func TestDrainIgnoresTheBuildBeforeTheConfiguration(t *testing.T) {
 // the old container's addresses says nothing about this role; nor does a
 // build of this service that ends before the configuration arrived.
 func TestDrainReadsOnlyItsOwnServiceAfterTheArrival(t *testing.T) {
+	t.Parallel()
 	out, _ := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
 		traefikBuild("app-web", "10.0.0.6"),
 		traefikReceived("10.0.0.6"),
@@ -156,6 +159,7 @@ func TestDrainReadsOnlyItsOwnServiceAfterTheArrival(t *testing.T) {
 
 // A configuration that names the old container again disarms the wait.
 func TestDrainWaitsAgainWhenTheOldComesBack(t *testing.T) {
+	t.Parallel()
 	out, took := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
 		traefikReceived("10.0.0.6"),
 		traefikBuild("app-web", "10.0.0.6"),
@@ -171,6 +175,7 @@ func TestDrainWaitsAgainWhenTheOldComesBack(t *testing.T) {
 
 // Addresses unknown: any whole build of the service after the arrival.
 func TestDrainWithoutAddresses(t *testing.T) {
+	t.Parallel()
 	out, took := drainOld(t, &Container{Service: "app-web"}, traefikLog(
 		traefikReceived("10.0.0.6"),
 		traefikBuild("app-web", "10.0.0.6"),
