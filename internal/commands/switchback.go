@@ -106,6 +106,9 @@ func traefikDropped(service string, ips []string, fifo string) string {
 	s := shell.InDoubleQuotes(service)
 	svc := `*" serviceName=` + s + ` "*|*" serviceName=` + s + `"|*" serviceName=` + s + `@docker "*|*" serviceName=` + s + `@docker")`
 	router := `*" routerName=$n "*|*" routerName=$n")`
+	// the case pattern of a line naming an old address; with none known, a
+	// pattern no Traefik line matches, so nothing disarms and no build is
+	// ruled out
 	old := `mrsk-no-address)`
 	if len(ips) > 0 {
 		var named []string

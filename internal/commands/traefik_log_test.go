@@ -98,9 +98,16 @@ func drainOld(t *testing.T, old *Container, log string) (string, time.Duration) 
 	return out, took
 }
 
+// drainAppWeb is drainOld of role web's old container (10.0.0.5) of the
+// Traefik service app-web.
+func drainAppWeb(t *testing.T, log string) (string, time.Duration) {
+	t.Helper()
+	return drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, log)
+}
+
 func TestDrainEndsWithTheBuildWithoutTheOld(t *testing.T) {
 	t.Parallel()
-	out, took := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
+	out, took := drainAppWeb(t, traefikLog(
 		traefikReceived("10.0.0.6"),
 		traefikBuild("other-web", "10.0.0.9"),
 		traefikBuild("app-web", "10.0.0.6"),
@@ -120,7 +127,7 @@ func TestDrainEndsWithTheBuildWithoutTheOld(t *testing.T) {
 func TestDrainIgnoresTheBuildBeforeTheConfiguration(t *testing.T) {
 	t.Parallel()
 	build := traefikBuild("app-web", "10.0.0.6", "10.0.0.5")
-	out, took := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
+	out, took := drainAppWeb(t, traefikLog(
 		build[:2], // the build before began
 		traefikReceived("10.0.0.6"),
 		build[2:], // and goes on: the new server first
@@ -133,7 +140,7 @@ func TestDrainIgnoresTheBuildBeforeTheConfiguration(t *testing.T) {
 	}
 
 	// the same, then the new configuration's build
-	out, took = drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
+	out, took = drainAppWeb(t, traefikLog(
 		build[:2], traefikReceived("10.0.0.6"), build[2:], traefikEntryPointDone,
 		traefikBuild("app-web", "10.0.0.6"), traefikEntryPointDone))
 	if !strings.HasSuffix(out, "traefik switched\nstopped v1\n") || took >= traefikThrottleBound {
@@ -146,7 +153,7 @@ func TestDrainIgnoresTheBuildBeforeTheConfiguration(t *testing.T) {
 // build of this service that ends before the configuration arrived.
 func TestDrainReadsOnlyItsOwnServiceAfterTheArrival(t *testing.T) {
 	t.Parallel()
-	out, _ := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
+	out, _ := drainAppWeb(t, traefikLog(
 		traefikBuild("app-web", "10.0.0.6"),
 		traefikReceived("10.0.0.6"),
 		traefikBuild("app-web-2", "10.0.0.7"),
@@ -160,7 +167,7 @@ func TestDrainReadsOnlyItsOwnServiceAfterTheArrival(t *testing.T) {
 // A configuration that names the old container again disarms the wait.
 func TestDrainWaitsAgainWhenTheOldComesBack(t *testing.T) {
 	t.Parallel()
-	out, took := drainOld(t, &Container{IPs: []string{"10.0.0.5"}, Service: "app-web"}, traefikLog(
+	out, took := drainAppWeb(t, traefikLog(
 		traefikReceived("10.0.0.6"),
 		traefikBuild("app-web", "10.0.0.6"),
 		traefikReceived("10.0.0.6", "10.0.0.5"),
