@@ -35,47 +35,6 @@ func (l Lock) Acquire(message, version string) Cmd {
 	return named("lock.acquire", and(cmdline.New("mkdir", LockDir), write))
 }
 
-// lockClockMark starts the line AcquireNoting prints after taking the lock.
-const lockClockMark = "lock-clock"
-
-// AcquireNoting is Acquire that also tells how long before it the lock
-// directory's parent (the home directory) last changed: every lock taken
-// or released, by MRSK or mrsk, is a mkdir or rmdir there. It fails
-// without mkdir while the lock is there, reads the home directory's
-// modification time and the host's clock, then takes the lock and prints
-// `lock-clock <mtime> <now>` (seconds, GNU date's %s.%N). A rollback that
-// read its hosts while taking the lock uses the reads only when the home
-// directory did not change since before they began (ParseLockClock): then
-// no lock was taken or released in between, so no locked change ran on
-// the hosts while they were read. Without GNU date the line says nothing
-// usable and the reads are done again after the lock, as without it.
-func (l Lock) AcquireNoting(message, version string) Cmd {
-	acquire := l.Acquire(message, version)
-	acquire.Command = cmdline.New("[", "!", "-e", LockDir, "]", "&&",
-		"{", "mrsk_m=$(date", "-r", ".", "+%s.%N", "2>/dev/null)", ";", "mrsk_n=$(date", "+%s.%N", "2>/dev/null)", ";", "true", ";", "}", "&&").
-		Append(acquire.Command).Add("&&", "echo", lockClockMark, `"$mrsk_m"`, `"$mrsk_n"`)
-	return acquire
-}
-
-// ParseLockClock reads AcquireNoting's output: how long before the lock
-// was taken its home directory last changed, by the host's clock; false
-// when the output has no usable line.
-func ParseLockClock(out string) (time.Duration, bool) {
-	for _, line := range strings.Split(out, "\n") {
-		f := strings.Fields(line)
-		if len(f) != 3 || f[0] != lockClockMark {
-			continue
-		}
-		m, err1 := strconv.ParseFloat(f[1], 64)
-		n, err2 := strconv.ParseFloat(f[2], 64)
-		if err1 != nil || err2 != nil || math.IsNaN(n-m) || n < m {
-			return 0, false
-		}
-		return time.Duration((n - m) * float64(time.Second)), true
-	}
-	return 0, false
-}
-
 // Release removes the details file, then the (then empty) directory.
 func (Lock) Release() Cmd {
 	return named("lock.release", and(

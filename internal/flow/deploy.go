@@ -135,9 +135,8 @@ func (s *Session) rollback(ctx context.Context, pick func(ctx context.Context) (
 	}
 	var runtime float64
 	err := s.timed(&runtime, func() error {
-		// the pick reads every host: its connections are opened and its
-		// drained roles read while the lock is taken
-		return s.withLockAhead(ctx, s.Sel.Hosts(), true, func(ctx context.Context) error {
+		// the pick reads every host right after the lock
+		return s.withLockAhead(ctx, s.Sel.Hosts(), func(ctx context.Context) error {
 			version, err := pick(ctx)
 			if err != nil {
 				return err
@@ -194,10 +193,11 @@ func (s *Session) versionOn(ctx context.Context, host string, app commands.App, 
 		out, err := s.capture(ctx, host, app.ContainerIDForVersion(version, false))
 		return out != "", err
 	}
-	state, err := s.pickRoleState(ctx, host, app)
+	state, err := s.readRoleState(ctx, host, app, false)
 	if err != nil {
 		return false, err
 	}
+	s.keepRoleState(host, app.Role(), state)
 	name := app.AtVersion(version).ContainerName("")
 	for _, c := range state {
 		if c.Name == name {

@@ -21,16 +21,13 @@ const releaseTimeout = 30 * time.Second
 // afterwards, also on failure, unless the failure happened while app boot
 // had set the hold flag.
 func (s *Session) withLock(ctx context.Context, body func(ctx context.Context) error) (err error) {
-	return s.withLockAhead(ctx, nil, false, body)
+	return s.withLockAhead(ctx, nil, body)
 }
 
 // withLockAhead is withLock that also opens the SSH connections of ahead
 // (connectAhead) while the lock is taken, for a body that starts with a
-// command on each of them; with read, a body that starts by reading the
-// drained roles on each of them (a rollback's pick), those reads run
-// while the lock is taken too, kept only when nothing can have changed
-// the hosts since they began (startReadAhead).
-func (s *Session) withLockAhead(ctx context.Context, ahead []string, read bool, body func(ctx context.Context) error) (err error) {
+// command on each of them.
+func (s *Session) withLockAhead(ctx context.Context, ahead []string, body func(ctx context.Context) error) (err error) {
 	if s.LockHeld() {
 		return body(ctx)
 	}
@@ -38,11 +35,7 @@ func (s *Session) withLockAhead(ctx context.Context, ahead []string, read bool, 
 		return err
 	}
 	s.connectAhead(ctx, ahead)
-	var reads *readAhead
-	if read {
-		reads = s.startReadAhead(ctx, ahead)
-	}
-	if err := s.acquireLock(ctx, autoLockMessage, reads); err != nil {
+	if err := s.acquireLock(ctx, autoLockMessage); err != nil {
 		return err
 	}
 	s.setLock(true, false)
@@ -93,9 +86,9 @@ func (s *Session) lockCmds() commands.Lock {
 }
 
 // acquireLock takes the lock on the primary host (see takeLock).
-func (s *Session) acquireLock(ctx context.Context, message string, reads *readAhead) error {
+func (s *Session) acquireLock(ctx context.Context, message string) error {
 	s.Out.Say("Acquiring the deploy lock...")
-	return s.takeLock(ctx, message, reads)
+	return s.takeLock(ctx, message)
 }
 
 // lockPoll is how often a run waiting for the lock (--lock-wait) says so:
@@ -108,10 +101,8 @@ const lockPoll = 5 * time.Second
 // one exec per lockPoll (commands.Lock.AwaitRelease), saying who holds it,
 // why and for how long — and tries again once it is free. When it is
 // still held (at once without LockWait) its details are shown and the
-// error is a *LockError. With reads (a rollback's hosts read meanwhile),
-// the lock says how long before it its home directory last changed, and
-// the reads are kept or not by that (keepReadAhead).
-func (s *Session) takeLock(ctx context.Context, message string, reads *readAhead) error {
+// error is a *LockError.
+func (s *Session) takeLock(ctx context.Context, message string) error {
 	host, err := s.primary()
 	if err != nil {
 		return err
@@ -122,16 +113,7 @@ func (s *Session) takeLock(ctx context.Context, message string, reads *readAhead
 	}
 	deadline := s.Now().Add(s.LockWait)
 	for {
-		// built per attempt: the details carry the time it is taken
-		acquire := s.lockCmds().Acquire(message, version)
-		if reads != nil {
-			acquire = s.lockCmds().AcquireNoting(message, version)
-		}
-		var out string
-		out, err = s.capture(ctx, host, acquire)
-		if err == nil {
-			s.keepReadAhead(reads, out, time.Now())
-		}
+		_, err = s.capture(ctx, host, s.lockCmds().Acquire(message, version))
 		if !cmdline.IsExit(err) {
 			return err
 		}
@@ -228,7 +210,7 @@ func (s *Session) LockStatus(ctx context.Context) error {
 // LockAcquire takes the lock with a message (`mrsk lock acquire -m`). The
 // session does not count as holding it: the lock outlives the command.
 func (s *Session) LockAcquire(ctx context.Context, message string) error {
-	if err := s.takeLock(ctx, message, nil); err != nil {
+	if err := s.takeLock(ctx, message); err != nil {
 		return err
 	}
 	s.Out.Say("Acquired the deploy lock")

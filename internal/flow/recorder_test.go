@@ -86,7 +86,7 @@ func (r *recorder) answer(host string, cmd cmdline.Command, shown string) (strin
 		if c := cmd.String(); strings.Contains(c, commands.HostStateMark) {
 			rep = hostStateReply(r.script, host, c)
 		} else {
-			rep = lockClockReply(startSwitchReply(r.script(host, c), c), c)
+			rep = startSwitchReply(r.script(host, c), c)
 		}
 	}
 	if rep.err != nil {
@@ -111,16 +111,6 @@ func startSwitchReply(rep reply, cmd string) reply {
 	if strings.Contains(cmd, "echo 'start ok'") && rep.err == nil &&
 		(strings.HasPrefix(rep.out, "new ") || strings.Contains(rep.out, "\nnew ")) && !strings.Contains(rep.out, "start ok") {
 		rep.out = "c0ffee\nstart ok\n" + rep.out
-	}
-	return rep
-}
-
-// lockClockReply completes a script's silent answer to a lock taken with
-// commands.Lock.AcquireNoting: its home directory last changed an hour
-// before, so reads made beside it are kept.
-func lockClockReply(rep reply, cmd string) reply {
-	if strings.Contains(cmd, "echo lock-clock ") && rep.err == nil && rep.status == 0 && rep.out == "" {
-		rep.out = "lock-clock 1681488451.000000000 1681492051.000000000\n"
 	}
 	return rep
 }
