@@ -13,9 +13,9 @@ const TraefikContainer = "traefik"
 // traefikThrottle is the providers throttle mrsk runs Traefik with. Traefik
 // passes a provider's first change at once and then holds the next for the
 // throttle; a switch's second change (the old container drained) follows its
-// first (the new one healthy) by 0.06–0.1 s with the drain mark, so a
+// first (the new one healthy) by 0.06–0.2 s with the drain mark, so a
 // throttle above that holds the switch back by the difference (200 ms did,
-// by 0.1–0.15 s per switch). 50 ms still folds a burst of changes into one.
+// by up to 0.14 s per switch). 50 ms still folds a burst of changes into one.
 const traefikThrottle = "50ms"
 
 // traefikImageFilter identifies Traefik containers and images for removal
