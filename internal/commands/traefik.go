@@ -52,11 +52,9 @@ func (t Traefik) Run() (Cmd, error) {
 	if tc.Options.Len() > 0 {
 		c = c.Append(shell.Optionize(tc.Options, ""))
 	}
-	// A deliberate difference from MRSK's command line: Traefik applies a
-	// change at most once per providersThrottleDuration (2 s by default),
-	// and a switch makes two in a row (the new container healthy, then
-	// the old one drained); 50 ms lets the second one through at once.
-	// A user's own traefik.args come after, so they win.
+	// A deliberate difference from MRSK's command line (2 s by default;
+	// why: traefikThrottle). A user's own traefik.args come after, so they
+	// win.
 	c = c.Add(q(tc.Image), "--providers.docker", "--log.level=DEBUG", "--providers.providersThrottleDuration="+traefikThrottle)
 	if tc.Args.Len() > 0 {
 		c = c.Append(shell.Optionize(tc.Args, "="))
