@@ -288,6 +288,9 @@ var unreachableMarks = []string{
 	"connection refused", "connection reset", "no such host", "i/o timeout",
 	"no route to host", "network is unreachable", "TLS handshake timeout",
 	"server gave HTTP response", ": EOF", "Client.Timeout exceeded",
+	// a kept-alive connection the registry reset between two requests (the
+	// push reuses the one its login check opened)
+	"server closed idle connection", "broken pipe",
 }
 
 // registryReach turns a registry command's failure into a

@@ -89,6 +89,13 @@ func TestRegistryReach(t *testing.T) {
 	if err := s.registryReach(down); !errors.As(err, &ru) || err.Error() != want {
 		t.Errorf("connection refused: got %v", err)
 	}
+	// a push whose kept-alive connection the registry reset: seen in CI when the
+	// registry went down between the push's first request and its next
+	reset := &cmdline.ExitError{Command: "docker push", Status: 1,
+		Stderr: `Get "http://localhost:32769/v2/": http: server closed idle connection`}
+	if err := s.registryReach(reset); !errors.As(err, &ru) {
+		t.Errorf("closed idle connection: got %v", err)
+	}
 	missing := &cmdline.ExitError{Host: "h", Command: "docker pull", Status: 1, Stderr: "manifest unknown"}
 	if err := s.registryReach(missing); err != missing {
 		t.Errorf("a missing tag is not an unreachable registry: got %v", err)
