@@ -372,17 +372,27 @@ func (a App) TagCurrentAsLatest() Cmd {
 // filterArgs are `--filter label=service=S [--filter label=destination=D]
 // [--filter label=role=R]` plus one `--filter status=X` per status.
 func (a App) filterArgs(statuses []string) []string {
-	args := []string{"--filter", q("label=service=" + a.cfg.Service())}
-	if d := a.cfg.Destination(); d != "" {
-		args = append(args, "--filter", q("label=destination="+d))
-	}
-	if a.role != "" {
-		args = append(args, "--filter", q("label=role="+a.role))
+	var args []string
+	for _, l := range a.labelFilters() {
+		args = append(args, "--filter", q("label="+l))
 	}
 	for _, s := range statuses {
 		args = append(args, "--filter", q("status="+s))
 	}
 	return args
+}
+
+// labelFilters are the labels that pick the app's containers (its role's,
+// with a role): service, destination, role.
+func (a App) labelFilters() []string {
+	ls := []string{"service=" + a.cfg.Service()}
+	if d := a.cfg.Destination(); d != "" {
+		ls = append(ls, "destination="+d)
+	}
+	if a.role != "" {
+		ls = append(ls, "role="+a.role)
+	}
+	return ls
 }
 
 // ReplacedVersion is the version a running container of the same version is

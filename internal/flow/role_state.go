@@ -29,6 +29,12 @@ func (s *Session) readRoleState(ctx context.Context, host string, app commands.A
 			c = app.RoleStateOnEngine()
 		}
 	}
+	if !engine {
+		// the engine's versions are the CLI's too: only the CLI reads them
+		if state, ok, err := s.readRoleStateAPI(ctx, host, app); ok || err != nil {
+			return state, err
+		}
+	}
 	out, err := s.capture(ctx, host, c)
 	if err != nil {
 		return nil, err

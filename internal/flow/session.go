@@ -111,6 +111,9 @@ type Session struct {
 	// hostsRead are the hosts whose docker and drained roles a deploy
 	// read beside their login or pull (keepHostRead)
 	hostsRead map[string]bool
+	// noEngineAPI are the hosts whose docker API could not be read over
+	// SSH: their reads go through the docker CLI (role_state_api.go)
+	noEngineAPI map[string]bool
 	// standalone: the command is `registry login` itself, not a step
 	standalone bool
 	// logins are a deploy's registry logins on the hosts, started by its

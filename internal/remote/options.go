@@ -46,6 +46,9 @@ type Options struct {
 	KeepAliveMax int
 	// MaxHandshakes caps concurrent new connections (default 30).
 	MaxHandshakes int
+	// EngineSocket is the hosts' docker socket EngineGet reads (default
+	// EngineSocket, the one the docker CLI uses).
+	EngineSocket string
 
 	// Redact scrubs secrets from every log line and error (nil: none).
 	Redact *redact.Set
@@ -71,6 +74,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.AgentSocket == "" {
 		o.AgentSocket = os.Getenv("SSH_AUTH_SOCK")
+	}
+	if o.EngineSocket == "" {
+		o.EngineSocket = EngineSocket
 	}
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = 10 * time.Second

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 
@@ -21,9 +22,10 @@ type Pool struct {
 	log        Logger
 	handshakes chan struct{}
 
-	mu     sync.Mutex
-	conns  map[string]*hostConn
-	closed bool
+	mu      sync.Mutex
+	conns   map[string]*hostConn
+	engines map[string]*http.Client // per host, to its docker socket (engine.go)
+	closed  bool
 }
 
 // hostConn is one host's connection, dialled once; callers arriving while
@@ -163,6 +165,7 @@ func (p *Pool) Close() error {
 	conns := p.conns
 	p.conns = map[string]*hostConn{}
 	p.mu.Unlock()
+	p.closeEngines()
 	for _, hc := range conns {
 		select {
 		case <-hc.ready:

@@ -1,0 +1,100 @@
+//go:build integration
+
+package remote_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/remote"
+	"github.com/mrsk-go/mrsk/internal/remote/sshtest"
+)
+
+// engineSocket serves a stand-in for docker's API on a unix socket in dir
+// and counts the connections made to it.
+func engineSocket(t *testing.T, dir string) (string, *atomic.Int32) {
+	t.Helper()
+	path := filepath.Join(dir, "docker.sock")
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /containers/json", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`[{"Id":"` + r.URL.Query().Get("all") + `"}]`))
+	})
+	mux.HandleFunc("GET /containers/{id}/json", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"No such container: ` + r.PathValue("id") + `"}`))
+	})
+	srv := &http.Server{Handler: mux, ConnState: func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { srv.Close() })
+	return path, &conns
+}
+
+// The docker API is read through the host's SSH connection (a stream-local
+// channel to its socket), reused across requests; an error answer and a
+// refused channel are *remote.EngineError, which callers read through the
+// CLI instead.
+func TestEngineGetOverSSH(t *testing.T) {
+	e := newEnv(t)
+	sock, conns := engineSocket(t, e.dir)
+	host := e.server(t).Addr()
+	p := e.pool(t, func(o *remote.Options) { o.EngineSocket = sock })
+	ctx := context.Background()
+	for i := 0; i < 3; i++ {
+		body, err := p.EngineGet(ctx, host, "/containers/json?all=1")
+		if err != nil || string(body) != `[{"Id":"1"}]` {
+			t.Fatalf("request %d: %q, %v", i, body, err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("3 requests in a row opened %d channels to the socket, want 1", n)
+	}
+	_, err := p.EngineGet(ctx, host, "/containers/gone/json")
+	var ee *remote.EngineError
+	if !errors.As(err, &ee) || ee.Status != http.StatusNotFound || ee.Host != host {
+		t.Fatalf("a 404: got %v", err)
+	}
+	if want := `docker API on ` + host + `: GET /containers/gone/json: 404 {"message":"No such container: gone"}`; err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
+	}
+}
+
+func TestEngineGetRefused(t *testing.T) {
+	e := newEnv(t)
+	sock, _ := engineSocket(t, e.dir)
+	for name, c := range map[string]struct {
+		extra  []string
+		socket string
+	}{
+		"sshd forbids stream-local forwarding": {[]string{"AllowStreamLocalForwarding no"}, sock},
+		"no socket there":                      {nil, filepath.Join(e.dir, "none.sock")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			host := sshtest.StartLoopback(t, sshtest.Options{AuthorizedKeys: []*sshtest.Key{e.key}, Extra: c.extra}).Addr()
+			p := e.pool(t, func(o *remote.Options) { o.EngineSocket = c.socket })
+			_, err := p.EngineGet(context.Background(), host, "/containers/json")
+			var ee *remote.EngineError
+			if !errors.As(err, &ee) || ee.Status != 0 {
+				t.Fatalf("got %v, want an *EngineError without a status", err)
+			}
+			// the host itself is fine: commands still run
+			if _, err := p.Run(context.Background(), host, cmdline.New("true")); err != nil {
+				t.Errorf("a command after the refused read: %v", err)
+			}
+		})
+	}
+}
