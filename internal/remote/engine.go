@@ -74,15 +74,18 @@ func (p *Pool) EngineGet(ctx context.Context, host, path string) ([]byte, error)
 	id := newID()
 	p.log.Debug("[%s] Reading docker API GET %s on %s", id, path, host)
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, engineTimeout)
+	reqCtx, cancel := context.WithTimeout(ctx, engineTimeout)
 	defer cancel()
 	// the host name is docker's convention for a socket; the daemon ignores it
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://docker"+path, nil)
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, "http://docker"+path, nil)
 	if err != nil {
 		return nil, &EngineError{Host: host, Path: path, Err: err}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // the run is cancelled: nothing to fall back to
+		}
 		p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
 		return nil, &EngineError{Host: host, Path: path, Err: err}
 	}
