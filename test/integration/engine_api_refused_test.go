@@ -1,0 +1,89 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/remote"
+	"github.com/mrsk-go/mrsk/test/integration/env"
+)
+
+// noStreamLocal is an sshd drop-in that forbids stream-local forwarding; sshd takes the first
+// value it reads, and Debian's sshd_config includes sshd_config.d/*.conf before its own lines.
+const noStreamLocal = "/etc/ssh/sshd_config.d/00-no-streamlocal.conf"
+
+// A host whose sshd forbids stream-local forwarding (AllowStreamLocalForwarding no, as some
+// hardened servers have) is read with the docker CLI, as MRSK reads it: the rollback works
+// there as anywhere, and the other hosts keep the API.
+func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
+	e := env.Shared(t)
+	p := newProject(t, "api-refused", projectOptions{})
+	if err := os.Remove(filepath.Join(p.app.Dir, ".mrsk", "hooks", "pre-deploy")); err != nil {
+		t.Fatal(err)
+	}
+	v1 := p.commit("no pre-deploy hook")
+	p.must("deploy")
+	p.release("v2")
+	p.must("deploy")
+	p.waitServing(p.hosts, "v2", switchTimeout)
+
+	bad := p.hosts[0]
+	t.Cleanup(func() {
+		if _, err := bad.Exec("rm -f " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
+			t.Errorf("%s: putting sshd back: %v", bad.Name, err)
+		}
+		engineAPIAnswers(t, e, bad, true) // before the project's own clean-up logs in again
+	})
+	if out, err := bad.Exec("echo 'AllowStreamLocalForwarding no' > " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
+		t.Fatalf("%s: %v %s", bad.Name, err, out)
+	}
+	engineAPIAnswers(t, e, bad, false)
+
+	r := p.must("rollback", v1, "-v")
+	lines := strings.Split(r.out, "\n")
+	on := func(h *env.Host, what string) bool {
+		return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, what) && strings.HasSuffix(l, " on "+h.Addr) })
+	}
+	if !on(bad, "xargs -r docker inspect") {
+		t.Errorf("%s refuses the docker API, yet was not read with the CLI:\n%s", bad.Addr, r.out)
+	}
+	for _, h := range p.hosts[1:] {
+		if !on(h, "Reading docker API GET /containers/json?") || on(h, "xargs -r docker inspect") {
+			t.Errorf("%s answers the docker API: want it read there only:\n%s", h.Addr, r.out)
+		}
+	}
+	p.assertServing(p.hosts, "v1")
+}
+
+// engineAPIAnswers waits until h's sshd, reloaded, answers a docker API read on a new
+// connection (answers) or refuses its stream-local channel (!answers). A reload re-executes
+// sshd: for a moment nothing listens.
+func engineAPIAnswers(t *testing.T, e *env.Env, h *env.Host, answers bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		pool, err := remote.New(remote.Options{ConfigPath: e.SSHConfigPath, KnownHostsPath: e.KnownHostsPath,
+			IdentityFiles: []string{e.KeyPath}, AgentSocket: "none", StrictHostKeyChecking: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = pool.EngineGet(context.Background(), h.Addr, "/_ping")
+		pool.Close()
+		var ee *remote.EngineError
+		if answers && err == nil || !answers && errors.As(err, &ee) && ee.Status == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: sshd reloaded, the docker API read still gives %v (want it answered: %v)", h.Name, err, answers)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
