@@ -25,12 +25,15 @@ type GitStatus struct {
 
 // ExecGit runs the git binary: one `git status --porcelain=v2 --branch`,
 // which tells the HEAD commit and the changes at once (MRSK ran git three
-// times: rev-parse, rev-parse HEAD, status --porcelain).
+// times: rev-parse, rev-parse HEAD, status --porcelain). Without optional
+// locks: a status may otherwise rewrite the index under index.lock, and a
+// `git commit` in the user's editor at that moment would fail on it; nor
+// does mrsk need renames told apart from changes.
 type ExecGit struct{}
 
 // Status implements Git.
 func (ExecGit) Status(dir string) (GitStatus, error) {
-	cmd := exec.Command("git", "status", "--porcelain=v2", "--branch")
+	cmd := exec.Command("git", "--no-optional-locks", "status", "--porcelain=v2", "--branch", "--no-renames")
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {

@@ -114,4 +114,20 @@ func TestExecGit(t *testing.T) {
 	if v := load().Version(); !strings.HasPrefix(v, strings.TrimSpace(string(head))+"_uncommitted_") || len(v) != 40+len("_uncommitted_")+16 {
 		t.Errorf("dirty: %q", v)
 	}
+	// a staged rename is a change too (the status runs with --no-renames)
+	if err := os.Remove(filepath.Join(dir, "new.txt")); err != nil {
+		t.Fatal(err)
+	}
+	git("mv", "config/deploy.yml", "config/renamed.yml")
+	git("mv", "config/renamed.yml", "config/deploy.yml")
+	if v := load().Version(); v != strings.TrimSpace(string(head)) {
+		t.Errorf("renamed and back: %q, want clean", v)
+	}
+	git("mv", "config/deploy.yml", "config/deploy.yaml")
+	if err := os.WriteFile(filepath.Join(dir, "config/deploy.yml"), []byte(schemaBase+"servers: [a]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v := load().Version(); !strings.HasPrefix(v, strings.TrimSpace(string(head))+"_uncommitted_") {
+		t.Errorf("a staged rename: %q, want uncommitted", v)
+	}
 }
