@@ -22,10 +22,7 @@ func (s *Session) readRoleState(ctx context.Context, host string, app commands.A
 	c := app.RoleState()
 	engine := false
 	if s.batched() && forRun {
-		s.mu.Lock()
-		_, known := s.engines[host]
-		s.mu.Unlock()
-		if engine = !known; engine {
+		if engine = !s.engineKnown(host); engine {
 			c = app.RoleStateOnEngine()
 		}
 	}
@@ -74,7 +71,46 @@ func (s *Session) roleState(ctx context.Context, host string, app commands.App) 
 	if ok {
 		return st, nil
 	}
+	if s.batched() && !s.engineKnown(host) {
+		// read without the host's docker versions first (the API, where the
+		// host answers it): a rollback's boot, after a pre-deploy hook,
+		// starts the version's existing container and needs none of them
+		state, ok, err := s.readRoleStateAPI(ctx, host, app)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if !startsExisting(state, app.ContainerName("")) {
+				// a new container is run: its options follow the host's docker
+				out, err := s.capture(ctx, host, commands.Tolerant(commands.EngineAPI()))
+				if err != nil {
+					return nil, err
+				}
+				s.keepEngine(host, commands.ParseEngine(out))
+			}
+			return state, nil
+		}
+	}
 	return s.readRoleState(ctx, host, app, true)
+}
+
+// startsExisting reports whether a boot of the container name finds it in
+// state, stopped: it starts it (a rollback) instead of running a new one.
+func startsExisting(state []commands.Container, name string) bool {
+	for _, c := range state {
+		if c.Name == name {
+			return !c.Running()
+		}
+	}
+	return false
+}
+
+// engineKnown reports whether host's docker versions were read in this run.
+func (s *Session) engineKnown(host string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, known := s.engines[host]
+	return known
 }
 
 // keptRoleState is the role's state on host as read earlier in this run

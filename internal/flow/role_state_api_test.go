@@ -164,3 +164,47 @@ func TestRoleStateAPIFallsBackPerHost(t *testing.T) {
 		t.Error("a rollback that could not read every host started a container")
 	}
 }
+
+// After a pre-deploy hook the rollback's boot reads its hosts again: through the API too, and
+// without asking the hosts' docker for its versions, which only a new container's options
+// need (a rollback starts the version's existing container).
+func TestRollbackAfterHookReadsTheEngineAPI(t *testing.T) {
+	p := newProject(t)
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3)})
+	withAPI(s, rec, nil)
+	if err := s.RollbackPrevious(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	inOrder(t, rec.lines, "1.1.1.1   API GET /containers/json?", `MRSK_VERSION="v2"`, // the pre-deploy hook
+		"1.1.1.1   API GET /containers/json?", "docker start app-web-v2")
+	for _, l := range rec.lines {
+		if strings.Contains(l, "xargs -r docker inspect") || strings.Contains(l, "docker version --format 'engine ") {
+			t.Errorf("the rollback read a host with docker clients: %s", l)
+		}
+	}
+}
+
+// A boot that runs a new container, where no earlier read of this run learnt the host's
+// docker versions, reads the containers through the API and the versions with the CLI.
+func TestBootOfNewVersionAsksTheEngine(t *testing.T) {
+	p := newProject(t)
+	fleet := versionsScript(allOnV3)
+	script := func(host, cmd string) reply {
+		if strings.HasPrefix(cmd, "docker version --format 'engine ") {
+			return reply{out: "engine 1.47 1.47"}
+		}
+		return fleet(host, cmd)
+	}
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "app", Subcommand: "boot"}, script: script})
+	withAPI(s, rec, nil)
+	if err := s.AppBoot(ctx, "v9"); err != nil {
+		t.Fatal(err)
+	}
+	inOrder(t, rec.lines, "1.1.1.1   API GET /containers/json?", "1.1.1.1   docker version --format 'engine ",
+		"docker run --detach --restart unless-stopped --name app-web-v9")
+	if !slices.ContainsFunc(rec.lines, func(l string) bool {
+		return strings.Contains(l, "--name app-web-v9") && strings.Contains(l, `--health-start-interval "200ms"`)
+	}) {
+		t.Errorf("the new container's run ignores the engine read:\n%s", strings.Join(rec.lines, "\n"))
+	}
+}
