@@ -13,7 +13,8 @@ import (
 // the host's roles at once, commands.HostState), by the stale-container
 // check, or by the rollback's look for its version — and kept for it, so
 // the boot itself starts with its start. A rollback starts existing
-// containers: it does not ask the engine.
+// containers: it does not ask the engine, and reads the containers from
+// the host's docker API where the host answers it (role_state_api.go).
 
 // readRoleState reads the role's containers on host; batched, with
 // forRun (a boot that may docker run a new container) the same exec also
