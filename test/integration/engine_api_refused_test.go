@@ -23,12 +23,7 @@ const noStreamLocal = "/etc/ssh/sshd_config.d/00-no-streamlocal.conf"
 // there as anywhere, and the other hosts keep the API.
 func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 	e := env.Shared(t)
-	p := newProject(t, "api-refused", projectOptions{})
-	v1 := p.git("rev-parse", "HEAD")
-	p.must("deploy")
-	p.release("v2")
-	p.must("deploy")
-	p.waitServing(p.hosts, "v2", switchTimeout)
+	p, v1 := deployedTwice(t, "api-refused")
 
 	bad := p.hosts[0]
 	t.Cleanup(func() {
@@ -65,12 +60,8 @@ func engineAPIAnswers(t *testing.T, e *env.Env, h *env.Host, answers bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		pool, err := remote.New(remote.Options{ConfigPath: e.SSHConfigPath, KnownHostsPath: e.KnownHostsPath,
-			IdentityFiles: []string{e.KeyPath}, AgentSocket: "none", StrictHostKeyChecking: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = pool.EngineGet(context.Background(), h.Addr, "/_ping")
+		pool := envPool(t, e)
+		_, err := pool.EngineGet(context.Background(), h.Addr, "/_ping")
 		pool.Close()
 		var ee *remote.EngineError
 		if answers && err == nil || !answers && errors.As(err, &ee) && ee.Status == 0 {

@@ -20,24 +20,15 @@ import (
 // addresses), and a rollback reads them there, not with docker clients.
 func TestRoleStateAPIMatchesCLI(t *testing.T) {
 	e := env.Shared(t)
-	p := newProject(t, "api-read", projectOptions{})
 	// the project's pre-deploy hook makes the rollback's boot read its hosts again: there too
-	v1 := p.git("rev-parse", "HEAD")
-	p.must("deploy")
-	p.release("v2")
-	p.must("deploy")
-	p.waitServing(p.hosts, "v2", switchTimeout)
+	p, v1 := deployedTwice(t, "api-read")
 
 	cfg, err := config.Load(config.LoadOptions{Dir: p.app.Dir, Version: "any"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	app := commands.NewApp(cfg, "web")
-	pool, err := remote.New(remote.Options{ConfigPath: e.SSHConfigPath, KnownHostsPath: e.KnownHostsPath,
-		IdentityFiles: []string{e.KeyPath}, AgentSocket: "none", StrictHostKeyChecking: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := envPool(t, e)
 	defer pool.Close()
 	ctx := context.Background()
 	for _, h := range p.hosts {
@@ -95,4 +86,28 @@ func TestRoleStateAPIMatchesCLI(t *testing.T) {
 		t.Errorf("the rollback read a host through the docker CLI:\n%s", r.out)
 	}
 	p.assertServing(p.hosts, "v1")
+}
+
+// deployedTwice is a project of service deployed at its first commit (v1, returned), then at v2,
+// which every host serves: each host has a stopped and a running container of the role.
+func deployedTwice(t *testing.T, service string) (*project, string) {
+	t.Helper()
+	p := newProject(t, service, projectOptions{})
+	v1 := p.git("rev-parse", "HEAD")
+	p.must("deploy")
+	p.release("v2")
+	p.must("deploy")
+	p.waitServing(p.hosts, "v2", switchTimeout)
+	return p, v1
+}
+
+// envPool is an SSH pool to e's hosts as mrsk makes it in the tests' projects.
+func envPool(t *testing.T, e *env.Env) *remote.Pool {
+	t.Helper()
+	pool, err := remote.New(remote.Options{ConfigPath: e.SSHConfigPath, KnownHostsPath: e.KnownHostsPath,
+		IdentityFiles: []string{e.KeyPath}, AgentSocket: "none", StrictHostKeyChecking: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool
 }
