@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -160,6 +161,18 @@ func (a App) dockerStop() cmdline.Command {
 // no lookup by version runs on the switch's critical path.
 func (a App) StopNamed(name string) Cmd {
 	return named("app.stop", a.dockerStop().Add(shell.Quote(name)))
+}
+
+// StopRequest is StopNamed as a request to docker's API (POST; the
+// answer comes once the container has stopped): the switch's stop, sent
+// over the host's SSH connection instead of starting a docker client
+// there (remote.Pool.EnginePost). Nothing here reaches a shell.
+func (a App) StopRequest(name string) string {
+	path := "/containers/" + url.PathEscape(name) + "/stop"
+	if secs, ok := a.cfg.StopWaitTime(); ok {
+		path += "?" + url.Values{"t": {strconv.Itoa(secs)}}.Encode()
+	}
+	return path
 }
 
 // Status prints the health status (or state) of the container of version.

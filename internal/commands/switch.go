@@ -167,7 +167,9 @@ const eventsFormat = "'{{.Actor.Attributes.name}} {{.Action}}'"
 //     reports it unhealthy (at most unhealthyBound) and Traefik has logged
 //     and built a configuration without its addresses since the cut (at
 //     most traefikBound);
-//  3. the old container is stopped (stop, from App.Stop), whatever 2 saw.
+//  3. the old container is stopped (stop, from App.StopNamed), whatever 2
+//     saw; an empty stop leaves it to the caller (through docker's API:
+//     App.StopRequest), which stops it once the exec has ended.
 //
 // An old container without a cord (run by MRSK) is stopped after MRSK's
 // 2 s pause instead. A failed start fails the exec before `start ok`, with
@@ -194,11 +196,15 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 	script := `d=$1; ` + fifoWait(`"$d/e"`, newBound, "mrsk-bound-new",
 		is(newName, "health_status: healthy")+` r=healthy; break;; `+is(newName, "die")+` r=died; break;;`) +
 		`; echo "new $r"; [ "$r" = healthy ] || exit 3`
+	stopped := ""
+	if !stop.Empty() {
+		stopped = "; " + stop.String()
+	}
 	switch {
 	case old != nil && !drains:
 		// run by MRSK or an older mrsk: nothing takes it out of Traefik's
 		// rotation, so MRSK's pause before the stop
-		script += `; echo "old without cord"; sleep 2; ` + stop.String()
+		script += `; echo "old without cord"; sleep 2` + stopped
 	case drains:
 		// Traefik's log is followed from the cut on, its client started
 		// with the cut so that its start-up passes while the old container
@@ -212,7 +218,7 @@ func StartAndSwitch(start Cmd, newName string, newBound time.Duration, old *Cont
 				is(old.Name, "health_status: unhealthy")+` r=unhealthy; break;; `+is(old.Name, "die")+` r=died; break;;`) +
 			`; echo "old $r"; ` + traefikWaitVars + `k=; ` +
 			fifoWait(`"$d/t"`, traefikBound, "mrsk-bound-traefik", traefikDropped(old.Service, old.IPs, `"$d/t"`)) +
-			`; kill $p $k 2>/dev/null; echo "traefik $r"; ` + stop.String()
+			`; kill $p $k 2>/dev/null; echo "traefik $r"` + stopped
 	}
 
 	// the old container's checks watch its cord from before the start on

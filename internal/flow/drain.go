@@ -58,9 +58,16 @@ func (s *Session) drains(app commands.App) bool {
 // beside it, that check came 1.5–2.7 s after the new container was
 // healthy instead of 0.6–0.8 s).
 func (s *Session) switchOver(ctx context.Context, host string, app commands.App, version string, start commands.Cmd, old *commands.Container, along *pruneAlong) error {
-	var stop commands.Cmd
+	// the old container's stop ends the exec, or follows it through the
+	// host's docker API (stop_api.go)
+	var stop, inScript commands.Cmd
+	byAPI := false
 	if old != nil {
 		stop = app.StopNamed(old.Name)
+		byAPI = s.changesByAPI(host)
+		if !byAPI {
+			inScript = stop
+		}
 	}
 	// An interrupt waits for the start to end (holdInterrupt): a docker
 	// client killed mid-start leaves the daemon to finish, so the new
@@ -97,7 +104,7 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 		}
 	}
 	out, err := s.captureLines(execCtx, host, commands.StartAndSwitch(start, app.ContainerName(""), s.healthBound(),
-		old, s.unhealthyBound(app), traefikSwitchBound, stop), stages)
+		old, s.unhealthyBound(app), traefikSwitchBound, inScript), stages)
 	if s.DryRun {
 		return nil // printed, not run
 	}
@@ -125,6 +132,10 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	if err != nil && !cmdline.IsExit(err) {
 		return err // the host was lost while draining: the report says where things stand
 	}
+	var stopErr error
+	if byAPI && old != nil {
+		stopErr = s.stopByAPI(ctx, host, app, old.Name, stop)
+	}
 	switch lines["old"] {
 	case "":
 	case "without cord":
@@ -141,7 +152,7 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 		s.Out.Info("Container %s on %s did not turn unhealthy within %s; stopped it anyway", old.Name, host, s.unhealthyBound(app))
 	}
 	// the stop's own failure is ignored, as MRSK does
-	return nil
+	return stopErr
 }
 
 // startHold bounds how long an interrupt waits for a switch's start.

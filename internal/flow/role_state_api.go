@@ -31,27 +31,37 @@ func (s *Session) readRoleStateAPI(ctx context.Context, host string, app command
 	if !can || s.DryRun {
 		return nil, false, nil
 	}
-	s.mu.Lock()
-	off := s.noEngineAPI[host]
-	s.mu.Unlock()
-	if off {
+	if s.engineAPIOff(host) {
 		return nil, false, nil
 	}
 	out, err := readRoleStateLines(ctx, api, host, app)
 	var ee *remote.EngineError
 	if errors.As(err, &ee) {
-		s.mu.Lock()
-		if s.noEngineAPI == nil {
-			s.noEngineAPI = map[string]bool{}
-		}
-		s.noEngineAPI[host] = true
-		s.mu.Unlock()
+		s.setEngineAPIOff(host)
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
 	return app.ParseRoleState(out), true, nil
+}
+
+// engineAPIOff reports whether host's docker API did not answer earlier in
+// the run: its requests then go through the docker CLI.
+func (s *Session) engineAPIOff(host string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.noEngineAPI[host]
+}
+
+// setEngineAPIOff sends host's later requests through the docker CLI.
+func (s *Session) setEngineAPIOff(host string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.noEngineAPI == nil {
+		s.noEngineAPI = map[string]bool{}
+	}
+	s.noEngineAPI[host] = true
 }
 
 // readRoleStateLines asks host's docker for the role's containers, then

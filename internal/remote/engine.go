@@ -19,33 +19,40 @@ import (
 // The same answers come from the daemon's own API, over the SSH connection
 // already open, as a stream-local channel (OpenSSH's
 // direct-streamlocal@openssh.com) to the daemon's socket: no process
-// starts on the host. Reads only; everything that changes a host stays a
-// command line.
+// starts on the host. Reads, and two changes whose clients' start-ups sat
+// on every deploy's path: the stop that ends a switch and the deploy's
+// prune (EnginePost, EngineDelete); everything else that changes a host
+// stays a command line.
 
 // EngineSocket is the docker daemon's default socket, the one the docker
 // CLI uses when nothing tells it otherwise.
 const EngineSocket = "/var/run/docker.sock"
 
-// engineTimeout bounds one API request: a read the daemon takes longer
-// over is better done by the CLI, with its own errors.
+// engineTimeout bounds one API read: a read the daemon takes longer over
+// is better done by the CLI, with its own errors.
 const engineTimeout = 10 * time.Second
 
-// EngineError is a read of a host's docker API that did not answer: sshd
-// refused the stream-local channel (AllowStreamLocalForwarding, no socket,
-// no permission on it) or the daemon answered with an error status.
-// Callers read the same through the docker CLI instead.
+// EngineError is a request to a host's docker API that did not answer:
+// sshd refused the stream-local channel (AllowStreamLocalForwarding, no
+// socket, no permission on it) or the daemon answered with an error
+// status. Callers do the same through the docker CLI instead.
 type EngineError struct {
 	Host   string
+	Method string // "" is GET
 	Path   string
 	Status int // the HTTP status; 0 when the socket was not reached
 	Err    error
 }
 
 func (e *EngineError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("docker API on %s: GET %s: %d %v", e.Host, e.Path, e.Status, e.Err)
+	method := e.Method
+	if method == "" {
+		method = http.MethodGet
 	}
-	return fmt.Sprintf("docker API on %s: GET %s: %v", e.Host, e.Path, e.Err)
+	if e.Status != 0 {
+		return fmt.Sprintf("docker API on %s: %s %s: %d %v", e.Host, method, e.Path, e.Status, e.Err)
+	}
+	return fmt.Sprintf("docker API on %s: %s %s: %v", e.Host, method, e.Path, e.Err)
 }
 
 func (e *EngineError) Unwrap() error { return e.Err }
@@ -56,11 +63,51 @@ func (e *EngineError) Unwrap() error { return e.Err }
 // not answer is an *EngineError. Requests to one host share one channel
 // while they follow each other (HTTP keep-alive).
 func (p *Pool) EngineGet(ctx context.Context, host, path string) ([]byte, error) {
+	status, body, err := p.engineDo(ctx, host, http.MethodGet, path, engineTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, &EngineError{Host: host, Path: path, Status: status, Err: errors.New(p.redact.Apply(strings.TrimSpace(string(body))))}
+	}
+	return body, nil
+}
+
+// EnginePost sends POST path to host's docker daemon as EngineGet sends
+// its reads, waiting at most timeout for the answer (a container's stop
+// answers once it has stopped), and returns the answer's status: nil for
+// 2xx and 304 ("not modified": a container already stopped), an
+// *EngineError with the status and docker's message otherwise.
+func (p *Pool) EnginePost(ctx context.Context, host, path string, timeout time.Duration) (int, error) {
+	return p.engineChange(ctx, host, http.MethodPost, path, timeout)
+}
+
+// EngineDelete sends DELETE path (a container's or an image's removal) to
+// host's docker daemon as EnginePost sends its requests, with a read's
+// timeout.
+func (p *Pool) EngineDelete(ctx context.Context, host, path string) (int, error) {
+	return p.engineChange(ctx, host, http.MethodDelete, path, engineTimeout)
+}
+
+func (p *Pool) engineChange(ctx context.Context, host, method, path string, timeout time.Duration) (int, error) {
+	status, body, err := p.engineDo(ctx, host, method, path, timeout)
+	if err != nil {
+		return 0, err
+	}
+	if status/100 != 2 && status != http.StatusNotModified {
+		return status, &EngineError{Host: host, Method: method, Path: path, Status: status, Err: errors.New(p.redact.Apply(strings.TrimSpace(string(body))))}
+	}
+	return status, nil
+}
+
+// engineDo sends one request to host's docker socket and returns the
+// answer's status and body, whatever the status.
+func (p *Pool) engineDo(ctx context.Context, host, method, path string, timeout time.Duration) (int, []byte, error) {
 	if _, err := p.client(ctx, host); err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return 0, nil, ctx.Err()
 		}
-		return nil, &cmdline.HostError{Host: host, Err: err}
+		return 0, nil, &cmdline.HostError{Host: host, Err: err}
 	}
 	hc := p.engineClient(host, func(ctx context.Context) (net.Conn, error) {
 		// the host's connection of the moment: a dropped one is redialled
@@ -72,35 +119,35 @@ func (p *Pool) EngineGet(ctx context.Context, host, path string) ([]byte, error)
 		return client.DialContext(ctx, "unix", p.opts.EngineSocket)
 	})
 	id := newID()
-	p.log.Debug("[%s] Reading docker API GET %s on %s", id, path, host)
+	if method == http.MethodGet {
+		p.log.Debug("[%s] Reading docker API GET %s on %s", id, path, host)
+	} else {
+		// "Sending", not "Running": it is no exec
+		p.log.Debug("[%s] Sending docker API %s %s on %s", id, method, path, host)
+	}
 	start := time.Now()
-	reqCtx, cancel := context.WithTimeout(ctx, engineTimeout)
+	reqCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	// the host name is docker's convention for a socket; the daemon ignores it
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodGet, "http://docker"+path, nil)
+	req, err := http.NewRequestWithContext(reqCtx, method, "http://docker"+path, nil)
 	if err != nil {
-		return nil, &EngineError{Host: host, Path: path, Err: err}
+		return 0, nil, &EngineError{Host: host, Method: method, Path: path, Err: err}
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err() // the run is cancelled: nothing to fall back to
+			return 0, nil, ctx.Err() // the run is cancelled: nothing to fall back to
 		}
 		p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
-		return nil, &EngineError{Host: host, Path: path, Err: err}
+		return 0, nil, &EngineError{Host: host, Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return nil, &EngineError{Host: host, Path: path, Err: err}
+		return 0, nil, &EngineError{Host: host, Method: method, Path: path, Err: err}
 	}
-	if resp.StatusCode != http.StatusOK {
-		msg := strings.TrimSpace(string(body))
-		p.log.Debug("[%s] Finished in %.3f seconds with status %d.", id, time.Since(start).Seconds(), resp.StatusCode)
-		return nil, &EngineError{Host: host, Path: path, Status: resp.StatusCode, Err: errors.New(p.redact.Apply(msg))}
-	}
-	p.log.Debug("[%s] Finished in %.3f seconds with status 200.", id, time.Since(start).Seconds())
-	return body, nil
+	p.log.Debug("[%s] Finished in %.3f seconds with status %d.", id, time.Since(start).Seconds(), resp.StatusCode)
+	return resp.StatusCode, body, nil
 }
 
 // engineClient is host's HTTP client for its docker socket, made on first

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/remote"
@@ -33,6 +34,19 @@ func engineSocket(t *testing.T, dir string) (string, *atomic.Int32) {
 	mux.HandleFunc("GET /containers/{id}/json", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte(`{"message":"No such container: ` + r.PathValue("id") + `"}`))
+	})
+	mux.HandleFunc("POST /containers/{id}/stop", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("id") {
+		case "gone":
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"message":"No such container: gone"}`))
+		case "stopped":
+			w.WriteHeader(http.StatusNotModified)
+		default:
+			// a stop answers once the container has stopped
+			time.Sleep(300 * time.Millisecond)
+			w.WriteHeader(http.StatusNoContent)
+		}
 	})
 	srv := &http.Server{Handler: mux, ConnState: func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
@@ -70,6 +84,46 @@ func TestEngineGetOverSSH(t *testing.T) {
 	}
 	if want := `docker API on ` + host + `: GET /containers/gone/json: 404 {"message":"No such container: gone"}`; err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
+	}
+}
+
+// A stop goes to docker's API over the same channel as the reads: its
+// answer is awaited (a stop answers once the container has stopped, after
+// the request's own timeout would cut a read); 304 (already stopped) is no
+// error, 404 is an *EngineError with docker's message.
+func TestEnginePostOverSSH(t *testing.T) {
+	e := newEnv(t)
+	sock, conns := engineSocket(t, e.dir)
+	host := e.server(t).Addr()
+	p := e.pool(t, func(o *remote.Options) { o.EngineSocket = sock })
+	ctx := context.Background()
+	if _, err := p.EngineGet(ctx, host, "/containers/json?all=1"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if status, err := p.EnginePost(ctx, host, "/containers/old/stop?t=10", 5*time.Second); err != nil || status != http.StatusNoContent {
+		t.Fatalf("stop: %d, %v", status, err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("the stop returned after %s, before docker's answer", d)
+	}
+	if status, err := p.EnginePost(ctx, host, "/containers/stopped/stop", 5*time.Second); err != nil || status != http.StatusNotModified {
+		t.Errorf("an already stopped container: %d, %v", status, err)
+	}
+	status, err := p.EnginePost(ctx, host, "/containers/gone/stop", 5*time.Second)
+	var ee *remote.EngineError
+	if !errors.As(err, &ee) || status != http.StatusNotFound || ee.Status != http.StatusNotFound {
+		t.Fatalf("a 404: %d, %v", status, err)
+	}
+	if want := `docker API on ` + host + `: POST /containers/gone/stop: 404 {"message":"No such container: gone"}`; err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("a read and three stops opened %d channels to the socket, want 1", n)
+	}
+	// a timeout shorter than docker's stop: no answer, as a refused channel
+	if _, err := p.EnginePost(ctx, host, "/containers/slow/stop", 50*time.Millisecond); !errors.As(err, &ee) || ee.Status != 0 {
+		t.Errorf("a stop past its timeout: got %v, want an *EngineError without a status", err)
 	}
 }
 

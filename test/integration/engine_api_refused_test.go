@@ -20,7 +20,8 @@ const noStreamLocal = "/etc/ssh/sshd_config.d/00-no-streamlocal.conf"
 
 // A host whose sshd forbids stream-local forwarding (AllowStreamLocalForwarding no, as some
 // hardened servers have) is read with the docker CLI, as MRSK reads it: the rollback works
-// there as anywhere, and the other hosts keep the API.
+// there as anywhere, and the other hosts keep the API; a deploy's switches stop the old
+// container there with the docker CLI.
 func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 	e := env.Shared(t)
 	p, v1 := deployedTwice(t, "api-refused")
@@ -51,6 +52,29 @@ func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 		}
 	}
 	p.assertServing(p.hosts, "v1")
+
+	// a deploy without hooks (a pre-deploy hook makes its boot read the hosts again,
+	// through the API) reads nothing through the API before its switches: the stop
+	// that ends each switch is its first request there, and where it is refused the
+	// same `docker stop` runs as its own exec
+	v3 := p.release("v3")
+	d := p.must("deploy", "-v", "--skip-hooks")
+	lines = strings.Split(d.out, "\n")
+	if !on(bad, "Sending docker API POST /containers/") || !on(bad, "Running docker stop ") {
+		t.Errorf("%s refuses the docker API: want its stop tried there, then run with the CLI:\n%s", bad.Addr, d.out)
+	}
+	for _, h := range p.hosts[1:] {
+		if !on(h, "Sending docker API POST /containers/") || on(h, "Running docker stop ") {
+			t.Errorf("%s answers the docker API: want its stop sent there only:\n%s", h.Addr, d.out)
+		}
+	}
+	p.assertServing(p.hosts, "v3")
+	for _, h := range p.hosts {
+		out, err := h.Exec("docker ps --filter label=service=api-refused --filter label=role=web --format '{{.Names}}'")
+		if err != nil || strings.TrimSpace(out) != "api-refused-web-"+v3 {
+			t.Errorf("%s: running after the deploy: %q, %v; want only the deployed version's container", h.Name, out, err)
+		}
+	}
 }
 
 // engineAPIAnswers waits until h's sshd, reloaded, answers a docker API read on a new

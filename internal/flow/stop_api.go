@@ -1,0 +1,71 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/commands"
+	"github.com/mrsk-go/mrsk/internal/remote"
+)
+
+// The stop that ends a switch is sent to the host's docker API over its
+// SSH connection (remote.Pool.EnginePost) once the switch's exec has
+// ended, instead of a `docker stop` at the end of that exec: the client's
+// start-up (0.2–0.5 s on a busy host, bench/deploy) sat between Traefik's
+// switch and the old container's SIGTERM on every switch. Where the host's
+// API does not answer, the same `docker stop` runs as its own exec.
+
+// EngineWriter sends changes to a host's docker API (*remote.Pool).
+type EngineWriter interface {
+	EnginePost(ctx context.Context, host, path string, timeout time.Duration) (int, error)
+	EngineDelete(ctx context.Context, host, path string) (int, error)
+}
+
+// engineAPI reads and changes a host's docker API.
+type engineAPI interface {
+	EngineReader
+	EngineWriter
+}
+
+// stopSlack is added to the stop wait time for a stop's answer: docker
+// kills the container after the wait, then reports its exit.
+const stopSlack = 20 * time.Second
+
+// defaultStopWait is docker's own wait before it kills a container that
+// has no stop_wait_time.
+const defaultStopWait = 10 * time.Second
+
+// changesByAPI reports whether the changes that can go through host's
+// docker API do (a switch's stop, a deploy's prune): not in a dry run,
+// whose plan shows the command lines, nor where the host's API did not
+// answer earlier in the run.
+func (s *Session) changesByAPI(host string) bool {
+	_, can := s.Remote.(engineAPI)
+	return can && !s.DryRun && !s.engineAPIOff(host)
+}
+
+// stopByAPI stops the container name on host through its docker API,
+// waiting until it has stopped; where the API does not answer it runs
+// stop, the same stop as a command line. Either's failure is ignored, as
+// MRSK ignores its stop's; a host lost or a run cancelled is not.
+func (s *Session) stopByAPI(ctx context.Context, host string, app commands.App, name string, stop commands.Cmd) error {
+	wait := defaultStopWait
+	if secs, ok := s.Cfg.StopWaitTime(); ok {
+		wait = time.Duration(secs) * time.Second
+	}
+	_, err := s.Remote.(EngineWriter).EnginePost(ctx, host, app.StopRequest(name), wait+stopSlack)
+	var ee *remote.EngineError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee) && ee.Status != 0:
+		return nil // docker's own answer (no such container, …), which the CLI would print
+	case errors.As(err, &ee):
+		s.setEngineAPIOff(host)
+		return cmdline.IgnoreExit(s.run(ctx, host, stop))
+	default:
+		return err
+	}
+}

@@ -1,0 +1,192 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mrsk-go/mrsk/internal/cmdline"
+	"github.com/mrsk-go/mrsk/internal/remote"
+)
+
+// stopRecorder is an apiRecorder whose hosts also take changes through
+// docker's API (EngineWriter): a switch's stop, recorded as
+// "<host> API POST <path> (<timeout>)" and answered by post, and a
+// deploy's prune, whose reads answer prune and whose requests are recorded
+// as "<host> API <method> <path>", answered by post too.
+type stopRecorder struct {
+	*apiRecorder
+	post  map[string]error
+	prune map[string]string // a prune's read (path prefix) -> its answer
+}
+
+func (a *stopRecorder) EnginePost(ctx context.Context, host, path string, timeout time.Duration) (int, error) {
+	a.record(host, fmt.Sprintf("API POST %s (%s)", path, timeout))
+	if err := a.post[host]; err != nil {
+		return 0, err
+	}
+	return 204, nil
+}
+
+func (a *stopRecorder) EngineDelete(ctx context.Context, host, path string) (int, error) {
+	a.record(host, "API DELETE "+path)
+	if err := a.post[host]; err != nil {
+		return 0, err
+	}
+	return 204, nil
+}
+
+func (a *stopRecorder) EngineGet(ctx context.Context, host, path string) ([]byte, error) {
+	for prefix, answer := range a.prune {
+		if strings.HasPrefix(path, prefix) {
+			a.record(host, "API GET "+path)
+			if err := a.post[host]; err != nil {
+				return nil, err
+			}
+			return []byte(answer), nil
+		}
+	}
+	return a.apiRecorder.EngineGet(ctx, host, path)
+}
+
+// withStopAPI makes the session's hosts answer docker's API, reads and stops.
+func withStopAPI(s *Session, rec *recorder, post map[string]error) *stopRecorder {
+	a := &stopRecorder{apiRecorder: withAPI(s, rec, nil), post: post}
+	s.Remote = a
+	return a
+}
+
+var scriptStop = regexp.MustCompile(`; docker stop [^']*`)
+
+// A switch whose host takes docker's API ends its exec once Traefik has
+// let go of the old container and stops that container through the API
+// right after: the exec is the one the CLI's stop ends, less its stop, and
+// nothing else changes.
+func TestSwitchStopsThroughTheEngineAPI(t *testing.T) {
+	p := newProject(t)
+	s, cli, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	withAPI(s, cli, nil)
+	if err := s.RollbackPrevious(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	withStopAPI(s, rec, nil)
+	if err := s.RollbackPrevious(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range withoutReads(cli.lines) {
+		if strings.Contains(l, "echo 'start ok'") && scriptStop.MatchString(l) {
+			want = append(want, scriptStop.ReplaceAllString(l, ""), l[:10]+"API POST /containers/app-web-v3/stop?t=20 (40s)")
+			continue
+		}
+		want = append(want, l)
+	}
+	if got := withoutReads(rec.lines); !slices.Equal(got, want) {
+		t.Errorf("the rollback with the API's stop:\n%s\n-- want --\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := strings.Count(strings.Join(rec.lines, "\n"), "API POST"); n != 2 {
+		t.Errorf("%d stops through the API, want one per host of the drained role web (2)", n)
+	}
+}
+
+// Where the stop's request does not reach docker (sshd refuses the
+// channel), the same `docker stop` runs as its own exec on that host, and
+// the host's later requests go through the CLI; docker's own refusal (no
+// such container) is left as MRSK leaves a failed stop; a host lost at the
+// stop fails the rollback.
+func TestSwitchStopFallsBackToTheCLI(t *testing.T) {
+	p := newProject(t)
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	withStopAPI(s, rec, map[string]error{
+		"1.1.1.2": &remote.EngineError{Host: "1.1.1.2", Method: "POST", Path: "/containers/app-web-v3/stop", Err: errors.New("open failed")},
+		"1.1.1.1": &remote.EngineError{Host: "1.1.1.1", Method: "POST", Path: "/containers/app-web-v3/stop", Status: 404, Err: errors.New("no such container")},
+	})
+	if err := s.RollbackPrevious(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	inOrder(t, rec.lines, "1.1.1.2   API POST /containers/app-web-v3/stop", "1.1.1.2   docker stop -t 20 app-web-v3")
+	for _, l := range rec.lines {
+		if strings.HasPrefix(l, "1.1.1.1 ") && strings.Contains(l, "docker stop") {
+			t.Errorf("a stop through the CLI where docker answered: %s", l)
+		}
+	}
+	if !s.engineAPIOff("1.1.1.2") || s.engineAPIOff("1.1.1.1") {
+		t.Errorf("API off: 1.1.1.2 %v (want true), 1.1.1.1 %v (want false)", s.engineAPIOff("1.1.1.2"), s.engineAPIOff("1.1.1.1"))
+	}
+
+	s, rec, _ = p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	lost := &cmdline.HostError{Host: "1.1.1.1", Err: errors.New("connection reset")}
+	withStopAPI(s, rec, map[string]error{"1.1.1.1": lost})
+	if err := s.RollbackPrevious(ctx, true); !errors.Is(err, lost) {
+		t.Fatalf("a host lost at the stop: got %v", err)
+	}
+}
+
+// A dry run plans the stop as the command line it would run.
+func TestSwitchStopDryRunShowsTheCLI(t *testing.T) {
+	p := newProject(t)
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	withStopAPI(s, rec, nil)
+	s.DryRun = true
+	if s.changesByAPI("1.1.1.1") {
+		t.Error("a dry run would stop through the API, where its plan cannot show it")
+	}
+}
+
+// A deploy prunes the hosts whose switch started its prune through docker's
+// API: the audit lines in one exec, then the stopped containers after the
+// newest five, the dangling images and the tags no container uses — no
+// docker client; the host without a drained role keeps MRSK's pipelines.
+// Where the API does not answer, MRSK's pipelines run there instead.
+func TestDeployPrunesThroughTheEngineAPI(t *testing.T) {
+	p := newProject(t)
+	stopped := `[{"Id":"c0"},{"Id":"c1"},{"Id":"c2"},{"Id":"c3"},{"Id":"c4"},{"Id":"c5"},{"Id":"c6"}]`
+	answers := map[string]string{
+		"/containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%2C%22status": stopped,
+		"/containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%7D":          `[{"Image":"acme/shop:abc123"},{"Image":"acme/shop:v1"}]`,
+		"/images/json?": `[{"Id":"sha256:1111111111111111","RepoTags":["acme/shop:abc123","acme/shop:latest"]},` +
+			`{"Id":"sha256:2222222222222222","RepoTags":["acme/shop:v1"]},{"Id":"sha256:3333333333333333","RepoTags":["acme/shop:v0"]}]`,
+	}
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}, script: defaultScript})
+	api := withStopAPI(s, rec, nil)
+	api.prune = answers
+	if err := s.Deploy(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{"1.1.1.1", "1.1.1.2"} {
+		h := fmt.Sprintf("%-9s ", host)
+		inOrder(t, rec.lines, h+"{ echo [2023-04-14T17:07:31Z] [tester] Pruned containers >> mrsk-app-audit.log ; } && { echo [2023-04-14T17:07:31Z] [tester] Pruned images >> mrsk-app-audit.log ; }",
+			h+"API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%2C%22status",
+			h+"API DELETE /containers/c5", h+"API DELETE /containers/c6",
+			h+"API POST /images/prune?filters=", h+"API GET /images/json?", h+"API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%7D",
+			h+"API DELETE /images/acme%2Fshop:v0")
+		for _, l := range rec.lines {
+			if strings.HasPrefix(l, h) && strings.Contains(l, "docker ps -q -a") {
+				t.Errorf("%s pruned with docker clients although its API answers: %s", host, l)
+			}
+			if strings.HasPrefix(l, h) && strings.Contains(l, "API DELETE /images/acme%2Fshop:v1") {
+				t.Errorf("%s removed a tag a container uses: %s", host, l)
+			}
+		}
+	}
+	inOrder(t, rec.lines, "1.1.1.3   { echo [2023-04-14T17:07:31Z] [tester] Pruned containers >> mrsk-app-audit.log ; } && { docker ps -q -a")
+
+	s, rec, _ = p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}, script: defaultScript})
+	api = withStopAPI(s, rec, map[string]error{"1.1.1.2": &remote.EngineError{Host: "1.1.1.2", Err: errors.New("open failed")}})
+	api.prune = answers
+	if err := s.Deploy(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	inOrder(t, rec.lines, "1.1.1.2   { echo [2023-04-14T17:07:31Z] [tester] Pruned containers >> mrsk-app-audit.log ; } && { echo",
+		"1.1.1.2   API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%2C%22status",
+		"1.1.1.2   renice -n 19 -p $$ >/dev/null 2>&1 ; { docker ps -q -a")
+	if !s.engineAPIOff("1.1.1.2") {
+		t.Error("1.1.1.2's API refused the prune, yet is still used")
+	}
+}
