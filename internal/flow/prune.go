@@ -98,6 +98,10 @@ func (p *pruneAlong) start(ctx context.Context, host string) {
 	// and the Traefik the switch still waits on (bench/deploy: the old
 	// container's stop began 1.2 s after it turned unhealthy in a deploy,
 	// 0.4 s in a rollback, which prunes nothing)
+	if p.s.changesByAPI(host) {
+		p.runs.start(host, func() error { return p.s.pruneByAPI(ctx, host) })
+		return
+	}
 	prune := commands.Niced(p.s.pruneBatch())
 	p.runs.start(host, func() error { return p.s.run(ctx, host, prune) })
 }
