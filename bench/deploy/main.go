@@ -9,7 +9,9 @@
 // wall times and ratios (median of -rounds), SSH exec channels per host,
 // and, from `docker events` on each host, the time from the new
 // container's start to its first healthy report and from that to the old
-// container's die, plus the deploy's overhead beyond docker's own work.
+// container's die, plus the deploy's overhead beyond docker's own work
+// (build and push; on the slowest host: pull, the container's start and
+// its first healthy check).
 //
 //	flock -o /tmp/mrsk-it.lock go run -tags integration ./bench/deploy [-rounds 5] [-logs DIR] [-engine 29|20.10]
 //
@@ -223,7 +225,7 @@ func (b *bench) measure(m *mode, round int, op, version string, args ...string) 
 		}
 		s.sw[h.Name] = st
 	}
-	s.overhead = s.wall - s.buildPush - maxOf(s.pull) - maxOf(startToHealthy(s.sw))
+	s.overhead = s.wall - s.buildPush - dockerOnHosts(s.pull, s.sw)
 	return s
 }
 

@@ -100,3 +100,18 @@ func TestPhases(t *testing.T) {
 		}
 	}
 }
+
+// Docker's work on the hosts is the slowest host's pull + start + first
+// healthy, summed per host, not the largest of each taken from different
+// hosts.
+func TestDockerOnHosts(t *testing.T) {
+	ms := time.Millisecond
+	pull := map[string]time.Duration{"vm1": 600 * ms, "vm2": 400 * ms}
+	sw := map[string]switchTimes{
+		"vm1": {CreateToStart: 500 * ms, StartToHealthy: 300 * ms},
+		"vm2": {CreateToStart: 700 * ms, StartToHealthy: 500 * ms},
+	}
+	if got, want := dockerOnHosts(pull, sw), 1600*ms; got != want {
+		t.Errorf("got %s, want %s (vm2: 0.4 + 0.7 + 0.5)", got, want)
+	}
+}
