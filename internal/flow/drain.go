@@ -151,7 +151,8 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 	default:
 		s.Out.Info("Container %s on %s did not turn unhealthy within %s; stopped it anyway", old.Name, host, s.unhealthyBound(app))
 	}
-	// the stop's own failure is ignored, as MRSK does
+	// the stop's own failure is ignored, as MRSK does; stopErr is a host
+	// lost at the stop or the run cancelled
 	return stopErr
 }
 

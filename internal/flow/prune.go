@@ -78,7 +78,9 @@ func (s *Session) pruneBatch() commands.Cmd {
 // no container uses. The container stopped by this switch may be counted
 // only by the next deploy's prune, so up to six stopped containers stay
 // meanwhile. The "Prune" step then only waits for those prunes, and
-// prunes the hosts whose boot never got that far as before.
+// prunes the hosts whose boot never got that far as before. Where the
+// host's docker API answers, the prune is sent there (pruneByAPI,
+// prune_api.go) instead of run as MRSK's pipelines.
 type pruneAlong struct {
 	s    *Session
 	runs *hostRuns
@@ -94,14 +96,14 @@ func (p *pruneAlong) start(ctx context.Context, host string) {
 	if p == nil {
 		return
 	}
-	// niced: it shares the host's two or so cores with the docker clients
-	// and the Traefik the switch still waits on (bench/deploy: the old
-	// container's stop began 1.2 s after it turned unhealthy in a deploy,
-	// 0.4 s in a rollback, which prunes nothing)
 	if p.s.changesByAPI(host) {
 		p.runs.start(host, func() error { return p.s.pruneByAPI(ctx, host) })
 		return
 	}
+	// niced: it shares the host's two or so cores with the docker clients
+	// and the Traefik the switch still waits on (bench/deploy: the old
+	// container's stop began 1.2 s after it turned unhealthy in a deploy,
+	// 0.4 s in a rollback, which prunes nothing)
 	prune := commands.Niced(p.s.pruneBatch())
 	p.runs.start(host, func() error { return p.s.run(ctx, host, prune) })
 }

@@ -119,11 +119,14 @@ func (p *Pool) engineDo(ctx context.Context, host, method, path string, timeout 
 		return client.DialContext(ctx, "unix", p.opts.EngineSocket)
 	})
 	id := newID()
+	// reads are shown with -v; changes as commands are ("Sending", not
+	// "Running": no exec)
+	log := p.log.Info
 	if method == http.MethodGet {
-		p.log.Debug("[%s] Reading docker API GET %s on %s", id, path, host)
+		log = p.log.Debug
+		log("[%s] Reading docker API GET %s on %s", id, path, host)
 	} else {
-		// "Sending", not "Running": it is no exec
-		p.log.Debug("[%s] Sending docker API %s %s on %s", id, method, path, host)
+		log("[%s] Sending docker API %s %s on %s", id, method, path, host)
 	}
 	start := time.Now()
 	reqCtx, cancel := context.WithTimeout(ctx, timeout)
@@ -138,7 +141,7 @@ func (p *Pool) engineDo(ctx context.Context, host, method, path string, timeout 
 		if ctx.Err() != nil {
 			return 0, nil, ctx.Err() // the run is cancelled: nothing to fall back to
 		}
-		p.log.Debug("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
+		log("[%s] %s: %s", id, host, p.redact.Apply(err.Error()))
 		return 0, nil, &EngineError{Host: host, Method: method, Path: path, Err: err}
 	}
 	defer resp.Body.Close()
@@ -146,7 +149,7 @@ func (p *Pool) engineDo(ctx context.Context, host, method, path string, timeout 
 	if err != nil {
 		return 0, nil, &EngineError{Host: host, Method: method, Path: path, Err: err}
 	}
-	p.log.Debug("[%s] Finished in %.3f seconds with status %d.", id, time.Since(start).Seconds(), resp.StatusCode)
+	log("[%s] Finished in %.3f seconds with status %d.", id, time.Since(start).Seconds(), resp.StatusCode)
 	return resp.StatusCode, body, nil
 }
 
