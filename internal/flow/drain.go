@@ -90,12 +90,12 @@ func (s *Session) switchOver(ctx context.Context, host string, app commands.App,
 			s.report(host, app.Role(), "healthy-wait", version)
 		case line == "new healthy":
 			if old == nil {
-				along.start(ctx, host)
+				along.start(ctx, host, app.ContainerName(version))
 				break
 			}
 			s.report(host, app.Role(), "draining", old.Name)
 		case strings.HasPrefix(line, "old "):
-			along.start(ctx, host)
+			along.start(ctx, host, old.Name)
 			if line == "old without cord" {
 				s.report(host, app.Role(), "stopping old", old.Name)
 			}

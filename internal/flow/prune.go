@@ -91,13 +91,16 @@ func (s *Session) pruneAlongside() *pruneAlong {
 }
 
 // start starts host's prune, once; a nil pruneAlong or a dry run does
-// nothing (the step then prints the prune where MRSK runs it).
-func (p *pruneAlong) start(ctx context.Context, host string) {
+// nothing (the step then prints the prune where MRSK runs it). known is a
+// container of the switch on host (the old one, or the new one where
+// there is none): the prune through the API checks that the API's daemon
+// has it.
+func (p *pruneAlong) start(ctx context.Context, host, known string) {
 	if p == nil {
 		return
 	}
 	if p.s.changesByAPI(host) {
-		p.runs.start(host, func() error { return p.s.pruneByAPI(ctx, host) })
+		p.runs.start(host, func() error { return p.s.pruneByAPI(ctx, host, known) })
 		return
 	}
 	// niced: it shares the host's two or so cores with the docker clients

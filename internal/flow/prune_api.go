@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -24,19 +25,26 @@ const danglingPruneTimeout = 2 * time.Minute
 // pruneByAPI prunes host through its docker API. Where a request fails
 // (the channel refused, docker's error answer), MRSK's pipelines run
 // instead and decide from what is there by then: their outcome is the
-// prune's, as in MRSK.
-func (s *Session) pruneByAPI(ctx context.Context, host string) error {
+// prune's, as in MRSK. known, a container the switch's exec has just seen
+// through the docker CLI, is looked up first: a daemon that does not have
+// it is not the CLI's (DOCKER_HOST, a docker context), and the pipelines
+// prune the host, through the CLI for the rest of the run.
+func (s *Session) pruneByAPI(ctx context.Context, host, known string) error {
 	p := commands.NewPrune(s.Cfg)
 	audit := commands.Batch("prune.audit", s.auditor().Record("Pruned containers"), s.auditor().Record("Pruned images"))
 	if err := s.run(ctx, host, audit); err != nil {
 		return err
 	}
-	err := pruneRequests(ctx, s.Remote.(engineAPI), host, p)
+	api := s.Remote.(engineAPI)
+	_, err := api.EngineGet(ctx, host, commands.InspectRequest(known))
+	if err == nil {
+		err = pruneRequests(ctx, api, host, p)
+	}
 	var ee *remote.EngineError
 	if !errors.As(err, &ee) {
 		return err
 	}
-	if ee.Status == 0 {
+	if ee.Status == 0 || ee.Status == http.StatusNotFound {
 		s.setEngineAPIOff(host)
 	}
 	return s.run(ctx, host, commands.Niced(commands.Batch("prune.all", p.Containers(), p.DanglingImages(), p.TaggedImages())))

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
@@ -50,6 +51,11 @@ func (s *Session) changesByAPI(host string) bool {
 // waiting until it has stopped; where the API does not answer it runs
 // stop, the same stop as a command line. Either's failure is ignored, as
 // MRSK ignores its stop's; a host lost or a run cancelled is not.
+//
+// "No such container" for the container the switch's exec has just
+// drained through the docker CLI says that the socket's daemon is not the
+// CLI's (DOCKER_HOST, a docker context): the CLI stops it then, and the
+// host's later requests go through the CLI.
 func (s *Session) stopByAPI(ctx context.Context, host string, app commands.App, name string, stop commands.Cmd) error {
 	wait := defaultStopWait
 	if secs, ok := s.Cfg.StopWaitTime(); ok {
@@ -60,8 +66,8 @@ func (s *Session) stopByAPI(ctx context.Context, host string, app commands.App, 
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &ee) && ee.Status != 0:
-		return nil // docker's own answer (no such container, …), which the CLI would print
+	case errors.As(err, &ee) && ee.Status != 0 && ee.Status != http.StatusNotFound:
+		return nil // docker's own refusal, which the CLI would print
 	case errors.As(err, &ee):
 		s.setEngineAPIOff(host)
 		return cmdline.IgnoreExit(s.run(ctx, host, stop))

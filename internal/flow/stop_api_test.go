@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -96,10 +97,11 @@ func TestSwitchStopsThroughTheEngineAPI(t *testing.T) {
 }
 
 // Where the stop's request does not reach docker (sshd refuses the
-// channel), the same `docker stop` runs as its own exec on that host, and
-// the host's later requests go through the CLI; docker's own refusal (no
-// such container) is left as MRSK leaves a failed stop; a host lost at the
-// stop fails the rollback.
+// channel) or docker does not know the container the exec has just
+// drained (the socket's daemon is not the CLI's), the same `docker stop`
+// runs as its own exec on that host, and the host's later requests go
+// through the CLI; docker's other refusals are left as MRSK leaves a
+// failed stop; a host lost at the stop fails the rollback.
 func TestSwitchStopFallsBackToTheCLI(t *testing.T) {
 	p := newProject(t)
 	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
@@ -110,14 +112,27 @@ func TestSwitchStopFallsBackToTheCLI(t *testing.T) {
 	if err := s.RollbackPrevious(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	inOrder(t, rec.lines, "1.1.1.2   API POST /containers/app-web-v3/stop", "1.1.1.2   docker stop -t 20 app-web-v3")
-	for _, l := range rec.lines {
-		if strings.HasPrefix(l, "1.1.1.1 ") && strings.Contains(l, "docker stop") {
-			t.Errorf("a stop through the CLI where docker answered: %s", l)
+	for _, h := range []string{"1.1.1.1   ", "1.1.1.2   "} {
+		inOrder(t, rec.lines, h+"API POST /containers/app-web-v3/stop", h+"docker stop -t 20 app-web-v3")
+		if !s.engineAPIOff(strings.TrimSpace(h)) {
+			t.Errorf("%s: the API is still used after its stop failed", h)
 		}
 	}
-	if !s.engineAPIOff("1.1.1.2") || s.engineAPIOff("1.1.1.1") {
-		t.Errorf("API off: 1.1.1.2 %v (want true), 1.1.1.1 %v (want false)", s.engineAPIOff("1.1.1.2"), s.engineAPIOff("1.1.1.1"))
+
+	s, rec, _ = p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	withStopAPI(s, rec, map[string]error{
+		"1.1.1.1": &remote.EngineError{Host: "1.1.1.1", Method: "POST", Path: "/containers/app-web-v3/stop", Status: 500, Err: errors.New("cannot kill")},
+	})
+	if err := s.RollbackPrevious(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range rec.lines {
+		if strings.HasPrefix(l, "1.1.1.1 ") && strings.Contains(l, "docker stop") {
+			t.Errorf("a stop through the CLI after docker's own refusal: %s", l)
+		}
+	}
+	if s.engineAPIOff("1.1.1.1") {
+		t.Error("1.1.1.1's API turned off by docker's own refusal")
 	}
 
 	s, rec, _ = p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
@@ -152,6 +167,7 @@ func TestDeployPrunesThroughTheEngineAPI(t *testing.T) {
 		"/containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%7D":          `[{"Image":"acme/shop:abc123"},{"Image":"acme/shop:v1"}]`,
 		"/images/json?": `[{"Id":"sha256:1111111111111111","RepoTags":["acme/shop:abc123","acme/shop:latest"]},` +
 			`{"Id":"sha256:2222222222222222","RepoTags":["acme/shop:v1"]},{"Id":"sha256:3333333333333333","RepoTags":["acme/shop:v0"]}]`,
+		"/containers/app-web-oldver/json": `{"Name":"/app-web-oldver"}`, // the switch's old container
 	}
 	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}, script: defaultScript})
 	api := withStopAPI(s, rec, nil)
@@ -162,7 +178,7 @@ func TestDeployPrunesThroughTheEngineAPI(t *testing.T) {
 	for _, host := range []string{"1.1.1.1", "1.1.1.2"} {
 		h := fmt.Sprintf("%-9s ", host)
 		inOrder(t, rec.lines, h+"{ echo [2023-04-14T17:07:31Z] [tester] Pruned containers >> mrsk-app-audit.log ; } && { echo [2023-04-14T17:07:31Z] [tester] Pruned images >> mrsk-app-audit.log ; }",
-			h+"API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%2C%22status",
+			h+"API GET /containers/app-web-oldver/json", h+"API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%2C%22status",
 			h+"API DELETE /containers/c5", h+"API DELETE /containers/c6",
 			h+"API POST /images/prune?filters=", h+"API GET /images/json?", h+"API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%7D",
 			h+"API DELETE /images/acme%2Fshop:v0")
@@ -184,9 +200,24 @@ func TestDeployPrunesThroughTheEngineAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	inOrder(t, rec.lines, "1.1.1.2   { echo [2023-04-14T17:07:31Z] [tester] Pruned containers >> mrsk-app-audit.log ; } && { echo",
-		"1.1.1.2   API GET /containers/json?all=1&filters=%7B%22label%22%3A%5B%22service%3Dapp%22%5D%2C%22status",
-		"1.1.1.2   renice -n 19 -p $$ >/dev/null 2>&1 ; { docker ps -q -a")
+		"1.1.1.2   API GET /containers/app-web-oldver/json", "1.1.1.2   renice -n 19 -p $$ >/dev/null 2>&1 ; { docker ps -q -a")
 	if !s.engineAPIOff("1.1.1.2") {
 		t.Error("1.1.1.2's API refused the prune, yet is still used")
+	}
+
+	// a daemon without the container the switch has just drained is not the
+	// docker CLI's: MRSK's pipelines prune there
+	s, rec, _ = p.session(t, run{version: "abc123", opts: Options{Command: "deploy"}, script: defaultScript})
+	api = withStopAPI(s, rec, nil)
+	api.prune = maps.Clone(answers)
+	delete(api.prune, "/containers/app-web-oldver/json")
+	if err := s.Deploy(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"1.1.1.1   ", "1.1.1.2   "} {
+		inOrder(t, rec.lines, h+"API GET /containers/app-web-oldver/json", h+"renice -n 19 -p $$ >/dev/null 2>&1 ; { docker ps -q -a")
+		if slices.ContainsFunc(rec.lines, func(l string) bool { return strings.HasPrefix(l, h+"API DELETE") }) {
+			t.Errorf("%s: removed through a daemon that lacks the switch's container", h)
+		}
 	}
 }
