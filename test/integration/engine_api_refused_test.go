@@ -27,22 +27,10 @@ func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 	p, v1 := deployedTwice(t, "api-refused")
 
 	bad := p.hosts[0]
-	t.Cleanup(func() {
-		if _, err := bad.Exec("rm -f " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
-			t.Errorf("%s: putting sshd back: %v", bad.Name, err)
-		}
-		engineAPIAnswers(t, e, bad, true) // before the project's own clean-up logs in again
-	})
-	if out, err := bad.Exec("echo 'AllowStreamLocalForwarding no' > " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
-		t.Fatalf("%s: %v %s", bad.Name, err, out)
-	}
-	engineAPIAnswers(t, e, bad, false)
+	refuseEngineAPI(t, e, bad)
 
 	r := p.must("rollback", v1, "-v")
-	lines := strings.Split(r.out, "\n")
-	on := func(h *env.Host, what string) bool {
-		return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, what) && strings.HasSuffix(l, " on "+h.Addr) })
-	}
+	on := ranOn(r.out)
 	if !on(bad, "xargs -r docker inspect") {
 		t.Errorf("%s refuses the docker API, yet was not read with the CLI:\n%s", bad.Addr, r.out)
 	}
@@ -59,7 +47,7 @@ func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 	// same `docker stop` runs as its own exec
 	v3 := p.release("v3")
 	d := p.must("deploy", "-v", "--skip-hooks")
-	lines = strings.Split(d.out, "\n")
+	on = ranOn(d.out)
 	if !on(bad, "Sending docker API POST /containers/") || !on(bad, "Running docker stop ") {
 		t.Errorf("%s refuses the docker API: want its stop tried there, then run with the CLI:\n%s", bad.Addr, d.out)
 	}
@@ -74,6 +62,31 @@ func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 		if err != nil || strings.TrimSpace(out) != "api-refused-web-"+v3 {
 			t.Errorf("%s: running after the deploy: %q, %v; want only the deployed version's container", h.Name, out, err)
 		}
+	}
+}
+
+// refuseEngineAPI makes h's sshd forbid stream-local forwarding, so that mrsk cannot reach
+// its docker API, until the test ends.
+func refuseEngineAPI(t *testing.T, e *env.Env, h *env.Host) {
+	t.Helper()
+	t.Cleanup(func() {
+		if _, err := h.Exec("rm -f " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
+			t.Errorf("%s: putting sshd back: %v", h.Name, err)
+		}
+		engineAPIAnswers(t, e, h, true) // before the project's own clean-up logs in again
+	})
+	if out, err := h.Exec("echo 'AllowStreamLocalForwarding no' > " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
+		t.Fatalf("%s: %v %s", h.Name, err, out)
+	}
+	engineAPIAnswers(t, e, h, false)
+}
+
+// ranOn reads mrsk's -v output: whether a line containing what was shown for host h (a
+// command, an API request).
+func ranOn(out string) func(h *env.Host, what string) bool {
+	lines := strings.Split(out, "\n")
+	return func(h *env.Host, what string) bool {
+		return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, what) && strings.HasSuffix(l, " on "+h.Addr) })
 	}
 }
 

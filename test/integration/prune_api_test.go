@@ -31,21 +31,11 @@ func TestDeployPruneAPIMatchesCLI(t *testing.T) {
 	}
 
 	cli := p.hosts[0]
-	t.Cleanup(func() {
-		if _, err := cli.Exec("rm -f " + noStreamLocal + " && kill -HUP $(cat /run/sshd.pid)"); err != nil {
-			t.Errorf("%s: putting sshd back: %v", cli.Name, err)
-		}
-		engineAPIAnswers(t, e, cli, true)
-	})
-	cli.MustRun(t, "echo 'AllowStreamLocalForwarding no' > "+noStreamLocal+" && kill -HUP $(cat /run/sshd.pid)")
-	engineAPIAnswers(t, e, cli, false)
+	refuseEngineAPI(t, e, cli)
 
 	v2 := p.release("v2")
 	d := p.must("deploy", "-v")
-	lines := strings.Split(d.out, "\n")
-	on := func(h *env.Host, what string) bool {
-		return slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, what) && strings.HasSuffix(l, " on "+h.Addr) })
-	}
+	on := ranOn(d.out)
 	if !on(cli, "docker ps -q -a --filter label=service=prune-api") {
 		t.Errorf("%s refuses the docker API, yet was not pruned with MRSK's pipelines:\n%s", cli.Addr, d.out)
 	}
