@@ -111,8 +111,8 @@ func (p Prune) TagsToRemove(images, containers []byte) ([]string, error) {
 // another image), that id shortened as the image list prints it — which
 // then keeps every tag of that image.
 func containerImage(image string) string {
-	if id, ok := strings.CutPrefix(image, "sha256:"); ok && len(id) > 12 {
-		return id[:12]
+	if strings.HasPrefix(image, "sha256:") {
+		return shortImageID(image)
 	}
 	return image
 }

@@ -68,7 +68,7 @@ func (p *Pool) EngineGet(ctx context.Context, host, path string) ([]byte, error)
 		return nil, err
 	}
 	if status != http.StatusOK {
-		return nil, &EngineError{Host: host, Path: path, Status: status, Err: errors.New(p.redact.Apply(strings.TrimSpace(string(body))))}
+		return nil, p.answerError(host, "", path, status, body)
 	}
 	return body, nil
 }
@@ -95,9 +95,16 @@ func (p *Pool) engineChange(ctx context.Context, host, method, path string, time
 		return 0, err
 	}
 	if status/100 != 2 && status != http.StatusNotModified {
-		return status, &EngineError{Host: host, Method: method, Path: path, Status: status, Err: errors.New(p.redact.Apply(strings.TrimSpace(string(body))))}
+		return status, p.answerError(host, method, path, status, body)
 	}
 	return status, nil
+}
+
+// answerError is docker's error answer (its message, redacted) as an
+// *EngineError.
+func (p *Pool) answerError(host, method, path string, status int, body []byte) *EngineError {
+	return &EngineError{Host: host, Method: method, Path: path, Status: status,
+		Err: errors.New(p.redact.Apply(strings.TrimSpace(string(body))))}
 }
 
 // engineDo sends one request to host's docker socket and returns the
