@@ -20,7 +20,9 @@
 // Debian bookworm's older engine, which lacks the health start interval.
 //
 // MRSK_BIN=/path/to/mrsk benchmarks a prebuilt binary instead of building
-// ./cmd/mrsk.
+// ./cmd/mrsk; -against /path/to/other/mrsk replaces the MRSK-compatible mode
+// with that binary's default mode, for an A/B of a change in one run.
+// With -logs, each run's -v output and each host's docker events are kept.
 package main
 
 import (
@@ -43,6 +45,7 @@ import (
 // containers, image and audit log) on the same hosts and the same Traefik.
 type mode struct {
 	name    string
+	bin     string // another mrsk binary than the bench's (-against)
 	environ []string
 	service string
 	app     *env.AppDir
@@ -61,6 +64,7 @@ type bench struct {
 func main() {
 	rounds := flag.Int("rounds", 5, "measured rounds (each: deploy + rollback in both modes), after one warm-up")
 	logs := flag.String("logs", "", "directory to keep every run's -v output in")
+	against := flag.String("against", "", "instead of the MRSK-compatible mode, the default mode of this other mrsk binary (an A/B of a change: the targets then compare with it, not with MRSK)")
 	engine := flag.String("engine", "29", `the hosts' docker: "29" (Debian trixie's docker.io 26.1 refusing API versions below 1.44, as Docker Engine 29 does: what a fresh server runs) or "20.10" (Debian bookworm's docker.io)`)
 	flag.Parse()
 	if *rounds < 1 {
@@ -120,6 +124,9 @@ func main() {
 	modes := []*mode{
 		{name: "default", service: "bench-fast"},
 		{name: "MRSK_DRAIN=0", service: "bench-mrsk", environ: []string{"MRSK_DRAIN=0"}},
+	}
+	if *against != "" {
+		modes[1] = &mode{name: "against", service: "bench-against", bin: *against}
 	}
 	for _, m := range modes {
 		b.prepare(m)
@@ -219,6 +226,14 @@ func (b *bench) measure(m *mode, round int, op, version string, args ...string) 
 		evs, err := h.Exec(fmt.Sprintf("docker events --since %s --until %s --filter type=container --format '%s'",
 			unixNano(since), unixNano(until), eventsFormat))
 		must(err)
+		if b.logs != "" {
+			// the host's events beside the -v log, timed from the command's start
+			var timed strings.Builder
+			for _, e := range parseEvents(evs) {
+				fmt.Fprintf(&timed, "%7.3fs %s %s\n", e.At.Sub(since).Seconds(), e.Name, e.Action)
+			}
+			must(os.WriteFile(filepath.Join(b.logs, fmt.Sprintf("%d-%s-%s.%s.events", round, m.service, op, h.Name)), []byte(timed.String()), 0o644))
+		}
 		st, err := switchOf(parseEvents(evs), newName, m.service+"-web-")
 		if err != nil {
 			panic(fmt.Sprintf("%s %s on %s: %v\nevents:\n%s", m.name, op, h.Name, err, evs))
@@ -233,7 +248,11 @@ func (b *bench) measure(m *mode, round int, op, version string, args ...string) 
 // settings and returns its output lines (stdout and stderr as they came,
 // each with its arrival time) and wall time.
 func (b *bench) mrsk(m *mode, args ...string) ([]line, time.Duration, error) {
-	cmd := exec.Command(b.bin, args...)
+	bin := b.bin
+	if m.bin != "" {
+		bin = m.bin
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = m.app.Dir
 	var environ []string
 	for _, kv := range os.Environ() {
