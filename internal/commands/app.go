@@ -382,6 +382,16 @@ func (a App) TagCurrentAsLatest() Cmd {
 	return named("app.tag_current_as_latest", docker("tag", a.image(), q(a.cfg.LatestImage())))
 }
 
+// TagLatestRequest is TagCurrentAsLatest as a docker API request: the
+// path to POST to the host's engine (201 when tagged).
+func (a App) TagLatestRequest() string {
+	u := url.URL{
+		Path:     "/images/" + a.cfg.Repository() + ":" + a.Version() + "/tag",
+		RawQuery: url.Values{"repo": {a.cfg.Repository()}, "tag": {"latest"}}.Encode(),
+	}
+	return u.String()
+}
+
 // filterArgs are `--filter label=service=S [--filter label=destination=D]
 // [--filter label=role=R]` plus one `--filter status=X` per status.
 func (a App) filterArgs(statuses []string) []string {

@@ -3,6 +3,8 @@ package flow
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/mrsk-go/mrsk/internal/cmdline"
 	"github.com/mrsk-go/mrsk/internal/commands"
@@ -50,17 +52,32 @@ func (s *Session) appBoot(ctx context.Context, version string, along *pruneAlong
 	// batched, a host whose first role drains moves the tag in that role's
 	// start exec; the others move it first, all at once, as MRSK does
 	tagFirst := map[string][]commands.Cmd{}
-	var tagHosts []string
+	var tagHosts, apiHosts []string
 	for _, h := range hosts {
 		s.report(h, "", "waiting", "")
 		if roles := s.Sel.RolesOn(h); s.batched() && len(roles) > 0 && s.drains(commands.NewApp(s.Cfg, roles[0].Name)) {
 			// the tag runs beside the start, awaited at its end (bootRole)
 			tagFirst[h] = []commands.Cmd{s.auditor().Record(line), commands.Background(tag, tagPid)}
+			if s.changesByAPI(h) {
+				apiHosts = append(apiHosts, h)
+			}
 			continue
 		}
 		tagHosts = append(tagHosts, h)
 	}
-	err := s.onHosts(ctx, tagHosts, func(ctx context.Context, host string) error {
+	// where the host's docker API answers, the tag is a request, sent with
+	// the others' tags, and the start's exec keeps only its audit line:
+	// one docker client less starting beside `docker run` (tag_api.go)
+	var mu sync.Mutex
+	err := s.onHosts(ctx, append(tagHosts, apiHosts...), func(ctx context.Context, host string) error {
+		if slices.Contains(apiHosts, host) {
+			if s.tagByAPI(ctx, host, version) {
+				mu.Lock()
+				tagFirst[host] = tagFirst[host][:1]
+				mu.Unlock()
+			}
+			return nil // else the start's exec tags
+		}
 		if s.batched() {
 			return s.run(ctx, host, commands.Batch("app.tag_latest", s.auditor().Record(line), tag))
 		}
@@ -116,7 +133,9 @@ func (s *Session) appBoot(ctx context.Context, version string, along *pruneAlong
 // started (or created), and once it is healthy the previously newest
 // running container is stopped — drained first where the role drains
 // (switchOver, drain.go). first are commands the start's exec runs before
-// anything else (the host's tag move), for drained roles only; along, the
+// anything else (the host's tag move: its audit line, then the tag in the
+// background unless the host's docker API has tagged), for drained roles
+// only; along, the
 // deploy's prune, starts on the host once the new container is healthy.
 func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, version string, first []commands.Cmd, along *pruneAlong) error {
 	app := commands.NewApp(s.Cfg, role.Name).AtVersion(version)
@@ -179,7 +198,7 @@ func (s *Session) bootRole(ctx context.Context, host string, role *config.Role, 
 		return err
 	}
 	batch = append(batch, startOrRun)
-	if len(first) > 0 {
+	if len(first) > 1 {
 		batch = append(batch, commands.Await(tagPid)) // the tag, started first
 	}
 	s.bootProgress().markChanged(host, role.Name)

@@ -23,11 +23,18 @@ import (
 type stopRecorder struct {
 	*apiRecorder
 	post  map[string]error
+	tag   map[string]error  // the answer to a boot's tag of the latest image
 	prune map[string]string // a prune's read (path prefix) -> its answer
 }
 
 func (a *stopRecorder) EnginePost(ctx context.Context, host, path string, timeout time.Duration) (int, error) {
 	a.record(host, fmt.Sprintf("API POST %s (%s)", path, timeout))
+	if strings.HasPrefix(path, "/images/") && strings.Contains(path, "/tag?") {
+		if err := a.tag[host]; err != nil {
+			return 0, err
+		}
+		return 201, nil
+	}
 	if err := a.post[host]; err != nil {
 		return 0, err
 	}
@@ -62,12 +69,17 @@ func withStopAPI(s *Session, rec *recorder, post map[string]error) *stopRecorder
 	return a
 }
 
-var scriptStop = regexp.MustCompile(`; docker stop [^']*`)
+var (
+	scriptStop = regexp.MustCompile(`; docker stop [^']*`)
+	// the start exec's tag, in the background and awaited
+	scriptTag, scriptTagWait = regexp.MustCompile(` && \{ \{ docker tag [^;]* ; \} & mrsk_tag=\$! ; \}`), regexp.MustCompile(` && \{ wait "\$mrsk_tag" ; \}`)
+)
 
 // A switch whose host takes docker's API ends its exec once Traefik has
 // let go of the old container and stops that container through the API
-// right after: the exec is the one the CLI's stop ends, less its stop, and
-// nothing else changes.
+// right after: the exec is the one the CLI's stop ends, less its stop and
+// its tag, which is sent to the API before the boot, and nothing else
+// changes.
 func TestSwitchStopsThroughTheEngineAPI(t *testing.T) {
 	p := newProject(t)
 	s, cli, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
@@ -80,19 +92,61 @@ func TestSwitchStopsThroughTheEngineAPI(t *testing.T) {
 	if err := s.RollbackPrevious(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	var want []string
+	var want, tags []string
 	for _, l := range withoutReads(cli.lines) {
-		if strings.Contains(l, "echo 'start ok'") && scriptStop.MatchString(l) {
+		if strings.Contains(l, "echo 'start ok'") && scriptStop.MatchString(l) && scriptTag.MatchString(l) {
+			tags = append(tags, l[:10]+"API POST /images/acme/shop:v2/tag?repo=acme%2Fshop&tag=latest (10s)")
+			l = scriptTagWait.ReplaceAllString(scriptTag.ReplaceAllString(l, ""), "")
 			want = append(want, scriptStop.ReplaceAllString(l, ""), l[:10]+"API POST /containers/app-web-v3/stop?t=20 (40s)")
 			continue
 		}
 		want = append(want, l)
 	}
-	if got := withoutReads(rec.lines); !slices.Equal(got, want) {
+	// the tags are sent with the tag of the host whose role does not drain
+	i := slices.IndexFunc(want, func(l string) bool { return strings.Contains(l, "as the latest image") })
+	if i < 0 || len(tags) != 2 {
+		t.Fatalf("no tag beside the CLI's starts: %q", cli.lines)
+	}
+	want = slices.Insert(want, i, tags...)
+	got := withoutReads(rec.lines)
+	if len(got) >= i+3 {
+		slices.Sort(got[i : i+3])
+		slices.Sort(want[i : i+3])
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("the rollback with the API's stop:\n%s\n-- want --\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if n := strings.Count(strings.Join(rec.lines, "\n"), "API POST"); n != 2 {
+	if n := strings.Count(strings.Join(rec.lines, "\n"), "/stop?t=20"); n != 2 {
 		t.Errorf("%d stops through the API, want one per host of the drained role web (2)", n)
+	}
+}
+
+// Where the tag's request fails, the start's exec tags with MRSK's `docker
+// tag` as before. Docker not knowing the image the host has just pulled
+// says that its daemon is not the CLI's, and a channel refused that the
+// API does not answer: the host's later changes then go through the CLI.
+// Docker's other refusals leave the API in use.
+func TestBootTagFallsBackToTheCLI(t *testing.T) {
+	p := newProject(t)
+	s, rec, _ := p.session(t, run{version: "abc123", opts: Options{Command: "rollback"}, script: versionsScript(allOnV3), noHooks: true})
+	api := withStopAPI(s, rec, nil)
+	api.tag = map[string]error{
+		"1.1.1.1": &remote.EngineError{Host: "1.1.1.1", Method: "POST", Status: 404, Err: errors.New("no such image")},
+		"1.1.1.2": &remote.EngineError{Host: "1.1.1.2", Method: "POST", Status: 500, Err: errors.New("disk full")},
+	}
+	if err := s.RollbackPrevious(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	for h, off := range map[string]bool{"1.1.1.1": true, "1.1.1.2": false} {
+		p := fmt.Sprintf("%-9s ", h)
+		inOrder(t, rec.lines, p+"API POST /images/acme/shop:v2/tag?repo=acme%2Fshop&tag=latest", p+"trap : TERM")
+		i := slices.IndexFunc(rec.lines, func(l string) bool { return strings.HasPrefix(l, p+"trap : TERM") })
+		if i < 0 || !scriptTag.MatchString(rec.lines[i]) || !scriptTagWait.MatchString(rec.lines[i]) {
+			t.Errorf("%s: the start's exec does not tag after the API's refusal", h)
+		}
+		if s.engineAPIOff(h) != off {
+			t.Errorf("%s: API off %v after the tag's failure, want %v", h, s.engineAPIOff(h), off)
+		}
 	}
 }
 

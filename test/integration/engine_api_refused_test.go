@@ -20,8 +20,8 @@ const noStreamLocal = "/etc/ssh/sshd_config.d/00-no-streamlocal.conf"
 
 // A host whose sshd forbids stream-local forwarding (AllowStreamLocalForwarding no, as some
 // hardened servers have) is read with the docker CLI, as MRSK reads it: the rollback works
-// there as anywhere, and the other hosts keep the API; a deploy's switches stop the old
-// container there with the docker CLI.
+// there as anywhere, and the other hosts keep the API; a deploy's boot tags the image and
+// its switch stops the old container there with the docker CLI.
 func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 	e := env.Shared(t)
 	p, v1 := deployedTwice(t, "api-refused")
@@ -42,18 +42,21 @@ func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 	p.assertServing(p.hosts, "v1")
 
 	// a deploy without hooks (a pre-deploy hook makes its boot read the hosts again,
-	// through the API) reads nothing through the API before its switches: the stop
-	// that ends each switch is its first request there, and where it is refused the
-	// same `docker stop` runs as its own exec
+	// through the API) reads nothing through the API before its boot: the tag of the
+	// latest image is its first request there; where it is refused, the start's exec
+	// tags with `docker tag` and ends with the switch's `docker stop`
 	v3 := p.release("v3")
 	d := p.must("deploy", "-v", "--skip-hooks")
 	on = ranOn(d.out)
-	if !on(bad, "Sending docker API POST /containers/") || !on(bad, "Running docker stop ") {
-		t.Errorf("%s refuses the docker API: want its stop tried there, then run with the CLI:\n%s", bad.Addr, d.out)
+	tagCLI, stopCLI := "{ { docker tag ", "docker stop "
+	if !on(bad, "Sending docker API POST /images/") || !on(bad, tagCLI) ||
+		on(bad, "Sending docker API POST /containers/") || !on(bad, stopCLI) {
+		t.Errorf("%s refuses the docker API: want its tag tried there, then the tag and the stop with the CLI:\n%s", bad.Addr, d.out)
 	}
 	for _, h := range p.hosts[1:] {
-		if !on(h, "Sending docker API POST /containers/") || on(h, "Running docker stop ") {
-			t.Errorf("%s answers the docker API: want its stop sent there only:\n%s", h.Addr, d.out)
+		if !on(h, "Sending docker API POST /images/") || on(h, tagCLI) ||
+			!on(h, "Sending docker API POST /containers/") || on(h, stopCLI) {
+			t.Errorf("%s answers the docker API: want its tag and its stop sent there only:\n%s", h.Addr, d.out)
 		}
 	}
 	p.assertServing(p.hosts, "v3")
@@ -61,6 +64,12 @@ func TestRollbackOnHostRefusingTheEngineAPI(t *testing.T) {
 		out, err := h.Exec("docker ps --filter label=service=api-refused --filter label=role=web --format '{{.Names}}'")
 		if err != nil || strings.TrimSpace(out) != "api-refused-web-"+v3 {
 			t.Errorf("%s: running after the deploy: %q, %v; want only the deployed version's container", h.Name, out, err)
+		}
+		// tagged through the API or the CLI, latest is the deployed version
+		out, err = h.Exec("img=$(docker inspect --format '{{.Config.Image}}' api-refused-web-" + v3 + ") && " +
+			`[ "$(docker image inspect --format '{{.Id}}' "$img")" = "$(docker image inspect --format '{{.Id}}' "${img%:*}:latest")" ] && echo same`)
+		if err != nil || strings.TrimSpace(out) != "same" {
+			t.Errorf("%s: the latest tag is not the deployed version's image: %q, %v", h.Name, out, err)
 		}
 	}
 }
