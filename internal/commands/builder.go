@@ -115,6 +115,19 @@ func (b Builder) Push() Cmd {
 		"--builder", q(b.BuildxName())).Append(b.buildOptions()).Add(shell.Quote(b.b.Context))}
 }
 
+// BuildThenPush is Push in two commands, the build and then the pushes,
+// for the native builder (ok false for the others, whose buildx build
+// pushes as it builds): a deploy builds while it takes the lock, and
+// pushes once it holds it.
+func (b Builder) BuildThenPush() (build, push Cmd, ok bool) {
+	if b.b.Kind != BuilderNative {
+		return Cmd{}, Cmd{}, false
+	}
+	build = Cmd{Name: "builder.build", Env: b.buildArgsEnv(), Command: docker("build").Append(b.buildOptions()).Add(shell.Quote(b.b.Context))}
+	push = Cmd{Name: "builder.push", Command: and(docker("push", q(b.cfg.AbsoluteImage())), docker("push", q(b.cfg.LatestImage())))}
+	return build, push, true
+}
+
 // Create sets up the buildx builder (and docker contexts for remote
 // builders). Empty for the native builder.
 func (b Builder) Create() Cmd {

@@ -403,7 +403,8 @@ var quotingCases = []quotingCase{
 			b := NewBuilder(cfg)
 			opts := b.BuildOptions()
 			opts.Command = docker("build").Append(opts.Command)
-			c.plain(b.Push(), opts)
+			build, push, _ := b.BuildThenPush()
+			c.plain(b.Push(), opts, build, push)
 		})
 	}},
 	{name: "builder secret", slot: escaped, config: true, nonBlank: true, build: func(h *harness, v string) ([]unit, error) {

@@ -76,6 +76,22 @@ func (s *Session) buildPush(ctx context.Context) error {
 		}
 	}
 	return s.withPushEndpoint(func() error {
+		if build, push, ok := b.BuildThenPush(); ok && s.lockBeside() {
+			// the lock is taken meanwhile (withLockBeside): build now,
+			// push once it is held
+			if _, err := s.local(ctx, build, true); err != nil {
+				return s.registryReach(err)
+			}
+			if err := s.awaitLock(ctx); err != nil {
+				return err
+			}
+			_, err := s.local(ctx, push, true)
+			return s.registryReach(err)
+		}
+		// the push changes the registry's tags: not before the lock
+		if err := s.awaitLock(ctx); err != nil {
+			return err
+		}
 		_, err := s.local(ctx, b.Push(), true)
 		return s.registryReach(err)
 	})

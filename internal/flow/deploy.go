@@ -28,13 +28,13 @@ func (s *Session) Deploy(ctx context.Context, skipPush bool) error {
 	}
 	logins := s.logins
 	return s.deployLike(ctx, func(version string) []Step { return s.deploySteps(version, skipPush, along) },
-		func() { along.wait(); logins.wait() })
+		func() { along.wait(); logins.wait() }, true)
 }
 
 // Redeploy is Deploy without registry login, Traefik and pruning
 // (flows.md §4).
 func (s *Session) Redeploy(ctx context.Context, skipPush bool) error {
-	return s.deployLike(ctx, func(version string) []Step { return s.redeploySteps(version, skipPush) }, nil)
+	return s.deployLike(ctx, func(version string) []Step { return s.redeploySteps(version, skipPush) }, nil, true)
 }
 
 func (s *Session) deploySteps(version string, skipPush bool, along *pruneAlong) []Step {
@@ -78,14 +78,20 @@ func (s *Session) healthAndBootSteps(version string, along *pruneAlong) []Step {
 // deployLike runs steps (made for the configured version) in the lock,
 // prints MRSK's "Finished all in" line, then runs the post-deploy hook.
 // settle (if any) runs in the lock after the steps, also when they failed.
-func (s *Session) deployLike(ctx context.Context, steps func(version string) []Step, settle func()) error {
+// beside: the steps start while the lock is taken (withLockBeside), for a
+// deploy, whose first steps are local.
+func (s *Session) deployLike(ctx context.Context, steps func(version string) []Step, settle func(), beside bool) error {
 	version, err := s.version()
 	if err != nil {
 		return err
 	}
 	var runtime float64
+	lock := s.withLock
+	if beside && s.batched() {
+		lock = s.withLockBeside
+	}
 	err = s.timed(&runtime, func() error {
-		return s.withLock(ctx, func(ctx context.Context) error {
+		return lock(ctx, func(ctx context.Context) error {
 			err := s.runSteps(ctx, steps(version))
 			if settle != nil {
 				settle()

@@ -57,6 +57,10 @@ func (s *Session) exec(ctx context.Context, host string, c commands.Cmd, quiet b
 		s.planned(host, c.Redact())
 		return "", nil
 	}
+	// nothing reaches a host before the run holds the lock
+	if err := s.awaitLock(ctx); err != nil {
+		return "", err
+	}
 	c = commands.WithFileInline(c)
 	if err := s.uploadFiles(ctx, host, c.Files); err != nil {
 		return "", err
@@ -169,6 +173,10 @@ func (s *Session) hookStep(name string, extra ...commands.Tag) Step {
 			if s.DryRun {
 				s.planned("local", run.Path+" (hook)")
 				return nil
+			}
+			// a hook may change the servers: not before the run holds the lock
+			if err := s.awaitLock(ctx); err != nil {
+				return err
 			}
 			// what ran on the hosts before the hook may not be what runs after
 			defer s.forgetRoleStates()

@@ -199,7 +199,8 @@ func sameRunPerHost(t *testing.T, want, got []string) {
 // own, where it falls among the switch's lines depends on timing. A
 // host's registry login beside the build (registryLogin) keeps its place,
 // before the host's pull, which waits for it, but not its barrier: the
-// local commands it runs beside are timing too.
+// local commands it runs beside are timing too. So is a deploy's lock,
+// taken beside its first local commands (withLockBeside).
 func besideLast(byHost map[string][]string) map[string][]string {
 	for h, lines := range byHost {
 		var rest, beside []string
@@ -208,7 +209,7 @@ func besideLast(byHost map[string][]string) map[string][]string {
 				beside = append(beside, l)
 				continue
 			}
-			if n, cmd, ok := strings.Cut(l, " "); ok && n != "" && strings.HasPrefix(cmd, "docker login ") {
+			if n, cmd, ok := strings.Cut(l, " "); ok && n != "" && (strings.HasPrefix(cmd, "docker login ") || strings.HasPrefix(cmd, "mkdir mrsk_lock ")) {
 				l = "* " + cmd
 			}
 			rest = append(rest, l)

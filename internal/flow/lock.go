@@ -39,25 +39,31 @@ func (s *Session) withLockAhead(ctx context.Context, ahead []string, body func(c
 		return err
 	}
 	s.setLock(true, false)
-	defer func() {
-		s.mu.Lock()
-		hold := s.holdLock
-		s.mu.Unlock()
-		if err != nil && hold {
-			s.Out.Error("  Deploy lock was not released")
-			s.Out.Error("  (inspect the failure, then run `mrsk lock release` to let deploys continue)")
-			return
-		}
-		s.setLock(false, false)
-		// Release even when ctx was cancelled (Ctrl-C): leaving a stale
-		// lock behind would block the next deploy.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
-		defer cancel()
-		if rerr := s.releaseLock(rctx); rerr != nil && err == nil {
-			err = rerr
-		}
-	}()
+	defer func() { err = s.endLock(ctx, err) }()
 	return body(ctx)
+}
+
+// endLock ends the run's hold of the lock after its body returned err: it
+// releases the lock, also when ctx was cancelled (Ctrl-C), unless the
+// failure happened while app boot had set the hold flag. The result is
+// err, or the release's failure.
+func (s *Session) endLock(ctx context.Context, err error) error {
+	s.mu.Lock()
+	hold := s.holdLock
+	s.mu.Unlock()
+	if err != nil && hold {
+		s.Out.Error("  Deploy lock was not released")
+		s.Out.Error("  (inspect the failure, then run `mrsk lock release` to let deploys continue)")
+		return err
+	}
+	s.setLock(false, false)
+	// leaving a stale lock behind would block the next deploy
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+	defer cancel()
+	if rerr := s.releaseLock(rctx); rerr != nil && err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // LockHeld reports whether this session holds the deploy lock.

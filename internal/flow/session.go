@@ -124,6 +124,8 @@ type Session struct {
 	// the failure if Traefik's part failed (traefik_pull.go)
 	traefikInPull bool
 	traefikDone   map[string]error
+	// gate is the deploy lock while it is being taken (lock_beside.go)
+	gate *lockGate
 }
 
 // batched reports whether consecutive commands for a host go in one exec
