@@ -64,7 +64,7 @@ type bench struct {
 func main() {
 	rounds := flag.Int("rounds", 5, "measured rounds (each: deploy + rollback in both modes), after one warm-up")
 	logs := flag.String("logs", "", "directory to keep every run's -v output in")
-	against := flag.String("against", "", "instead of the MRSK-compatible mode, the default mode of this other mrsk binary (an A/B of a change: the targets then compare with it, not with MRSK)")
+	against := flag.String("against", "", "instead of the MRSK-compatible mode, the default mode of this other mrsk binary (an A/B of a change; the issue's targets are then not checked)")
 	engine := flag.String("engine", "29", `the hosts' docker: "29" (Debian trixie's docker.io 26.1 refusing API versions below 1.44, as Docker Engine 29 does: what a fresh server runs) or "20.10" (Debian bookworm's docker.io)`)
 	flag.Parse()
 	if *rounds < 1 {

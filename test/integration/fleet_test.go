@@ -180,8 +180,9 @@ func TestFleetFailureHostStoppedKeepsLock(t *testing.T) {
 }
 
 // deploy --lock-wait 2m started while the lock is held waits, saying who holds it, and
-// proceeds within seconds of `mrsk lock release`; with a wait that runs out it fails with the
-// holder's message.
+// proceeds on the hosts within seconds of `mrsk lock release` (its local work, the login here
+// and the build, goes on meanwhile: withLockBeside); with a wait that runs out it fails with
+// the holder's message.
 func TestFleetLockWait(t *testing.T) {
 	e := env.Shared(t)
 	hosts := e.Hosts[:1]
@@ -206,10 +207,11 @@ func TestFleetLockWait(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}
 	}
-	// when the deploy's first step began, measured from the release
+	// when the deploy's first command on the host (its registry login) began, measured from
+	// the release
 	var took time.Duration
 	for _, l := range r.lines {
-		if strings.Contains(l.text, "Log into image registry...") {
+		if strings.Contains(l.text, "Running ") && strings.Contains(l.text, "docker login ") && strings.HasSuffix(l.text, " on "+hosts[0].Addr) {
 			took = time.Since(released) - (r.dur - l.at)
 			break
 		}
