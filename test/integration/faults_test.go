@@ -280,8 +280,12 @@ func TestFaultConcurrentDeploys(t *testing.T) {
 	p.release("v2")
 	var second *result
 	var mu sync.Mutex
-	// the second deploy starts once the first holds the lock (its first step has begun)
-	r := p.mrskFault([]string{"deploy"}, onLine("Log into image registry..."), func(*os.Process) error {
+	// the second deploy starts once the first holds the lock: its first command on a host (a
+	// registry login) has begun; its local work begins while the lock is taken (withLockBeside)
+	hostLogin := trigger{"a registry login on a host", func(l string) bool {
+		return strings.Contains(l, "Running ") && strings.Contains(l, "docker login ") && !strings.HasSuffix(l, " locally")
+	}}
+	r := p.mrskFault([]string{"deploy"}, hostLogin, func(*os.Process) error {
 		res := p.mrsk("deploy")
 		mu.Lock()
 		second = res
