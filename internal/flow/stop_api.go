@@ -66,12 +66,21 @@ func (s *Session) stopByAPI(ctx context.Context, host string, app commands.App, 
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &ee) && ee.Status != 0 && ee.Status != http.StatusNotFound:
-		return nil // docker's own refusal, which the CLI would print
-	case errors.As(err, &ee):
+	case apiUnfit(err):
 		s.setEngineAPIOff(host)
 		return cmdline.IgnoreExit(s.run(ctx, host, stop))
+	case errors.As(err, &ee):
+		return nil // docker's own refusal, which the CLI would print
 	default:
 		return err
 	}
+}
+
+// apiUnfit says whether err means that host's docker API cannot stand in
+// for its CLI: the request did not reach a daemon (the channel refused, no
+// answer), or the daemon does not know what the CLI has just used ("no
+// such …": it is not the CLI's daemon, DOCKER_HOST or a docker context).
+func apiUnfit(err error) bool {
+	var ee *remote.EngineError
+	return errors.As(err, &ee) && (ee.Status == 0 || ee.Status == http.StatusNotFound)
 }

@@ -2,12 +2,9 @@ package flow
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"time"
 
 	"github.com/mrsk-go/mrsk/internal/commands"
-	"github.com/mrsk-go/mrsk/internal/remote"
 )
 
 // A deploy moves the host's `latest` tag to the new version before the
@@ -29,8 +26,7 @@ const tagTimeout = 10 * time.Second
 func (s *Session) tagByAPI(ctx context.Context, host, version string) bool {
 	app := commands.NewApp(s.Cfg, "").AtVersion(version)
 	_, err := s.Remote.(EngineWriter).EnginePost(ctx, host, app.TagLatestRequest(), tagTimeout)
-	var ee *remote.EngineError
-	if errors.As(err, &ee) && (ee.Status == 0 || ee.Status == http.StatusNotFound) {
+	if apiUnfit(err) {
 		s.setEngineAPIOff(host)
 	}
 	return err == nil
