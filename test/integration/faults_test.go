@@ -244,6 +244,8 @@ func TestFaultInterruptDuringStart(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 		return sigint(proc)
 	})
+	// mrsk has exited: what starts from now on was started by nothing of its own
+	ended := time.Now()
 	p.expectFailure("SIGINT during the start", r,
 		"ERROR (Interrupt): interrupted", "Interrupted: putting back",
 		"the deploy lock was released")
@@ -255,11 +257,14 @@ func TestFaultInterruptDuringStart(t *testing.T) {
 	}
 	p.expectLock(false)
 	p.assertServing(p.hosts, "v1")
-	// nothing of v2 may start once mrsk is gone: watch every host's docker for a while
-	since := time.Now().Unix()
+	// nothing of v2 may start once mrsk is gone: watch every host's docker for a while,
+	// from the moment mrsk exited to the nanosecond (the hosts share this machine's
+	// clock). A window starting a whole second or two earlier, as it did up to
+	// 2026-12-03, took in the interrupted start itself, which the put-back then stopped.
+	until := time.Now().Add(4 * time.Second)
 	for _, h := range p.hosts {
-		got := h.MustRun(t, fmt.Sprintf("docker events --since %d --until %d --filter label=service=%s --filter event=start --format '{{.Actor.Attributes.name}}'",
-			since-1, time.Now().Add(4*time.Second).Unix(), p.service))
+		got := h.MustRun(t, fmt.Sprintf("docker events --since %d.%09d --until %d --filter label=service=%s --filter event=start --format '{{.Actor.Attributes.name}}'",
+			ended.Unix(), ended.Nanosecond(), until.Unix()+1, p.service))
 		if strings.Contains(got, v2) {
 			t.Errorf("%s started the interrupted boot's container after mrsk had ended:\n%s", h.Name, got)
 		}

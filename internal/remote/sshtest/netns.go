@@ -114,16 +114,35 @@ func run(t T, argv ...string) {
 	}
 }
 
-// teardownNetns deletes only what StartNetns creates: namespaces named
-// mrt<digits> and the mrt-br bridge (deleting a namespace removes its veth).
+// teardownNetns deletes only what StartNetns creates: the host ends of the
+// veths (mrt<digits>h), namespaces named mrt<digits> and the mrt-br bridge.
+// The veths go first and by name: deleting a namespace frees its veth pair
+// only once the kernel's namespace cleanup has run, asynchronously, so a
+// next StartNetns could still find mrt1h ("File exists", seen in CI on
+// 2026-12-03); deleting one end of a veth removes the pair at once.
 func teardownNetns() {
-	out, _ := exec.Command("ip", "netns", "list").Output()
-	for _, line := range strings.Split(string(out), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || !strings.HasPrefix(f[0], nsPrefix) || strings.Trim(f[0][len(nsPrefix):], "0123456789") != "" || len(f[0]) == len(nsPrefix) {
+	links, _ := exec.Command("ip", "-o", "link", "show").Output()
+	for _, line := range strings.Split(string(links), "\n") {
+		f := strings.Fields(line) // "142: mrt1h@if2: <…> …"
+		if len(f) < 2 {
 			continue
 		}
-		_ = exec.Command("ip", "netns", "del", f[0]).Run()
+		name, _, _ := strings.Cut(strings.TrimSuffix(f[1], ":"), "@")
+		if ours(strings.TrimSuffix(name, "h")) && strings.HasSuffix(name, "h") {
+			_ = exec.Command("ip", "link", "del", name).Run()
+		}
+	}
+	out, _ := exec.Command("ip", "netns", "list").Output()
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && ours(f[0]) {
+			_ = exec.Command("ip", "netns", "del", f[0]).Run()
+		}
 	}
 	_ = exec.Command("ip", "link", "del", bridge).Run()
+}
+
+// ours reports whether name is mrt<digits>, a namespace StartNetns makes.
+func ours(name string) bool {
+	return strings.HasPrefix(name, nsPrefix) && len(name) > len(nsPrefix) &&
+		strings.Trim(name[len(nsPrefix):], "0123456789") == ""
 }
