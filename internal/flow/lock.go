@@ -16,8 +16,9 @@ const autoLockMessage = "Automatic deploy lock"
 // when the command's own context may already be cancelled.
 const releaseTimeout = 30 * time.Second
 
-// withLock runs body inside the deploy lock (cli.md §2.2): the one place
-// the lock is taken. A nested call just runs body. The lock is released
+// withLock runs body inside the deploy lock (cli.md §2.2); with
+// withLockBeside, the only places a run takes it. A nested call just runs
+// body. The lock is released
 // afterwards, also on failure, unless the failure happened while app boot
 // had set the hold flag.
 func (s *Session) withLock(ctx context.Context, body func(ctx context.Context) error) (err error) {

@@ -10,9 +10,9 @@ import (
 // an exec away on the primary (0.15–0.3 s on the bench's machine when it
 // runs alone, several round trips over a real network; bench/deploy
 // -against: deploy 0.13 s shorter here). withLockBeside takes the lock
-// while that work runs;
-// everything that reaches a server (commands, hooks, whose scripts may)
-// or the registry's tags (the push) waits for the lock first (awaitLock).
+// while that work runs; everything that reaches a server (commands, hooks,
+// whose scripts may) or the registry's tags (the push) waits for the lock
+// first (awaitLock).
 
 // lockGate is a deploy lock being taken: done closes once takeLock has
 // returned, with its error in err.

@@ -128,7 +128,7 @@ func teardownNetns() {
 			continue
 		}
 		name, _, _ := strings.Cut(strings.TrimSuffix(f[1], ":"), "@")
-		if ours(strings.TrimSuffix(name, "h")) && strings.HasSuffix(name, "h") {
+		if ns, ok := strings.CutSuffix(name, "h"); ok && ours(ns) {
 			_ = exec.Command("ip", "link", "del", name).Run()
 		}
 	}
